@@ -1,0 +1,1 @@
+"""Circlue ops dashboard: Korean brands x Chinese KOL campaigns."""

@@ -1,0 +1,59 @@
+"""Settings read once from the environment (ARCHITECTURE.md section 6)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide configuration; build it with `get_settings()`."""
+
+    database_url: str | None
+    read_database_url: str | None
+    redis_url: str | None
+    data_dir: Path
+    secret_key: str
+    demo_mode: bool
+    app_role: str = "circlue_app"
+    session_hours: float = 12.0
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+
+def _secret_key(data_dir: Path, demo_mode: bool) -> str:
+    """Return CIRCLUE_SECRET_KEY, or in demo mode a key generated once into the data dir."""
+    key = os.environ.get("CIRCLUE_SECRET_KEY")
+    if key:
+        return key
+    if not demo_mode:
+        raise RuntimeError(
+            "CIRCLUE_SECRET_KEY must be set when DATABASE_URL is set "
+            "(cookie signing and field encryption depend on it)."
+        )
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once per process."""
+    data_dir = Path(os.environ.get("CIRCLUE_DATA_DIR", ".circlue")).expanduser().resolve()
+    database_url = os.environ.get("DATABASE_URL") or None
+    demo_mode = database_url is None or os.environ.get("CIRCLUE_DEMO") == "1"
+    return Settings(
+        database_url=database_url,
+        read_database_url=os.environ.get("READ_DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir, demo_mode),
+        demo_mode=demo_mode,
+    )

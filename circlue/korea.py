@@ -1,0 +1,55 @@
+"""Korean business rules: business registration numbers, VAT, and KRW amounts (pure)."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, Decimal
+
+from circlue.errors import ValidationError
+
+_BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+VAT_RATE = Decimal("0.10")
+WON = Decimal("1")
+
+
+def brn_check_digit(first_nine: str) -> int:
+    """Check digit of a 사업자등록번호 from its first nine digits (National Tax Service rule)."""
+    digits = [int(c) for c in first_nine]
+    total = sum(d * w for d, w in zip(digits, _BRN_WEIGHTS, strict=True))
+    total += (digits[8] * 5) // 10
+    return (10 - total % 10) % 10
+
+
+def format_brn(digits: str) -> str:
+    """Format ten digits as XXX-XX-XXXXX."""
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
+
+
+def validate_brn(value: str) -> str:
+    """Return the number as XXX-XX-XXXXX, or raise ValidationError if its shape or check digit is wrong."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not re.fullmatch(r"\d{10}", digits):
+        raise ValidationError(
+            "사업자등록번호는 XXX-XX-XXXXX 형식의 10자리 숫자입니다 / "
+            "business registration number must be 10 digits, XXX-XX-XXXXX"
+        )
+    if brn_check_digit(digits[:9]) != int(digits[9]):
+        raise ValidationError(
+            "사업자등록번호의 검증 숫자가 맞지 않습니다 / business registration number check digit is wrong"
+        )
+    return format_brn(digits)
+
+
+def vat_for(supply_amount: Decimal) -> tuple[Decimal, Decimal]:
+    """VAT (10 %, truncated to the won as on Korean invoices) and total for a supply amount."""
+    tax = (supply_amount * VAT_RATE).quantize(WON, rounding=ROUND_DOWN)
+    return tax, supply_amount + tax
+
+
+def format_krw(amount: Decimal | int | None) -> str:
+    """Show an amount as ₩1,234,000 (no decimals: the won has no minor unit in use)."""
+    if amount is None:
+        return "—"
+    value = Decimal(amount).quantize(WON, rounding=ROUND_DOWN)
+    sign = "-" if value < 0 else ""
+    return f"{sign}₩{abs(value):,.0f}"

@@ -1,0 +1,64 @@
+"""Settlements, Korean tax invoices (세금계산서) and payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from circlue.models.base import Base, CreatedAt, Money, UpdatedAt, UuidPk
+
+
+class Settlement(Base):
+    """What a brand owes for a campaign."""
+
+    __tablename__ = "settlements"
+
+    id: Mapped[UuidPk]
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    brand_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
+    amount: Mapped[Money]
+    status: Mapped[str] = mapped_column(String(50), server_default=text("'pending'"))
+    due_date: Mapped[dt.date | None]
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class TaxInvoice(Base):
+    """A Korean tax invoice: supply amount, 10 % VAT and total."""
+
+    __tablename__ = "tax_invoices"
+
+    id: Mapped[UuidPk]
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"))
+    invoice_number: Mapped[str] = mapped_column(String(50), unique=True)
+    business_number: Mapped[str | None] = mapped_column(String(50))
+    company_name: Mapped[str | None] = mapped_column(String(100))
+    ceo_name: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+    business_type: Mapped[str | None] = mapped_column(String(50))
+    business_item: Mapped[str | None] = mapped_column(String(50))
+    amount: Mapped[Money]
+    tax_amount: Mapped[Money]
+    total_amount: Mapped[Money]
+    issued_date: Mapped[dt.date]
+    file_url: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[CreatedAt]
+
+
+class Payment(Base):
+    """Money received against a settlement."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[UuidPk]
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"))
+    payment_method: Mapped[str | None] = mapped_column(String(50))
+    transaction_id: Mapped[str | None] = mapped_column(String(100))
+    paid_amount: Mapped[Money]
+    paid_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    receipt_url: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[CreatedAt]

@@ -1,0 +1,1 @@
+"""Repository: every query and write use case, one module per domain."""
