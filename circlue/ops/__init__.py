@@ -1,0 +1,1 @@
+"""Operator tasks: demo data, backups, partitions, monitoring and benchmark data builders."""
