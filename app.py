@@ -1,0 +1,39 @@
+"""Circlue ops dashboard entry point: page config, database bootstrap, login gate, role-aware navigation."""
+
+import streamlit as st
+
+from circlue.errors import DatabaseUnavailable
+from circlue.ui import auth
+from circlue.ui.bootstrap import ensure_database
+from circlue.ui.i18n import LANGUAGES, t
+from circlue.ui.navigation import build_navigation
+
+st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
+
+with st.sidebar:
+    st.selectbox(
+        t("lang.label"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="lang",
+    )
+
+try:
+    ensure_database()
+except DatabaseUnavailable as exc:
+    st.error(t("db.unavailable"), icon=":material/cloud_off:")
+    st.markdown(t("db.howto"))
+    st.caption(t("db.detail", detail=exc))
+    st.stop()
+
+actor = auth.gate()
+if actor is None:
+    st.stop()
+
+with st.sidebar:
+    st.caption(t("signed_in_as", name=st.session_state.get(auth.NAME, ""), role=t(f"role.{actor.role}")))
+    if st.button(t("logout"), key="circlue_logout", icon=":material/logout:"):
+        auth.logout()
+        st.rerun()
+
+build_navigation(actor.role).run()

@@ -1,0 +1,7 @@
+"""Entry point for `python -m circlue`."""
+
+import sys
+
+from circlue.cli import main
+
+sys.exit(main())

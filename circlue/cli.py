@@ -1,0 +1,74 @@
+"""`python -m circlue <command>`: operator commands (migrate, demo, create-user)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from circlue.errors import DomainError
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from circlue.db import run_migrations
+
+    run_migrations()
+    print("migrations applied (alembic head)")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from circlue.db import run_migrations
+    from circlue.ops.demo import load_demo
+
+    run_migrations()
+    result = load_demo(influencers=args.influencers, progress=not args.quiet)
+    if not result.created:
+        print("demo data is already there; nothing added (데모 데이터가 이미 있습니다)")
+    else:
+        print("demo data created (데모 데이터 생성 완료):")
+    for table, count in sorted(result.counts.items()):
+        print(f"  {table:<26} {count:>10,}")
+    return 0
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from circlue.db import SYSTEM, run_migrations, unit_of_work
+    from circlue.repository.users import create_user
+
+    run_migrations()
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Repeat password: "):
+        print("passwords differ (비밀번호가 일치하지 않습니다)", file=sys.stderr)
+        return 2
+    with unit_of_work(SYSTEM) as session:
+        user = create_user(session, email=args.email, name=args.name, role=args.role, password=password)
+    print(f"created {user.role} {user.email} ({user.id})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every operator command."""
+    parser = argparse.ArgumentParser(prog="python -m circlue", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply migrations up to head").set_defaults(func=_migrate)
+    demo = sub.add_parser("demo", help="load the demo data set (idempotent)")
+    demo.add_argument("--influencers", type=int, default=300, help="how many influencers (default 300)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(func=_demo)
+    user = sub.add_parser("create-user", help="create a user; the password is asked for, never echoed")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=("brand", "manager", "admin"))
+    user.set_defaults(func=_create_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; domain errors print their message and exit 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

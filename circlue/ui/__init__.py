@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by pages: auth, formatting, i18n, the database bootstrap."""

@@ -1,0 +1,26 @@
+"""Bring the database up once per process: embedded server, migrations, demo data."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from circlue.config import get_settings
+from circlue.db import owner_url, run_migrations
+from circlue.errors import DatabaseUnavailable
+
+
+@st.cache_resource(show_spinner="데이터베이스 준비 중 / preparing the database…")
+def ensure_database() -> str:
+    """Start the embedded server if needed, migrate, and load demo data on a demo database's first start."""
+    settings = get_settings()
+    try:
+        url = owner_url()
+        run_migrations(url)
+        if settings.demo_mode:
+            from circlue.ops.demo import load_demo
+
+            load_demo()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(str(exc.orig or exc).strip().splitlines()[0]) from exc
+    return url

@@ -1,0 +1,32 @@
+"""Formatting for Korea: KRW amounts, dates and counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from circlue.korea import format_krw
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+__all__ = ["SEOUL", "format_count", "format_date", "format_datetime", "format_krw", "today_seoul"]
+
+
+def today_seoul() -> dt.date:
+    """Today's date in Seoul, where the business day is counted."""
+    return dt.datetime.now(SEOUL).date()
+
+
+def format_date(value: dt.date | None) -> str:
+    """2026-11-24 (the ISO order Korean offices use)."""
+    return value.isoformat() if value else "—"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """2026-11-24 14:05 in Seoul time."""
+    return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def format_count(value: int | None) -> str:
+    """1,234,567."""
+    return f"{value:,}" if value is not None else "—"

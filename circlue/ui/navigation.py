@@ -1,0 +1,56 @@
+"""Which pages exist and which roles may open them: one table for app.py and the pages' own checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from circlue.db import Actor
+from circlue.ui.auth import require_role
+from circlue.ui.i18n import t
+
+ALL = ("brand", "manager", "admin")
+STAFF = ("manager", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page file, its title key, URL path, icon and the roles that may see it."""
+
+    path: str
+    title_key: str
+    url_path: str
+    icon: str
+    roles: tuple[str, ...]
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "nav.home", "home", ":material/home:", ALL),
+    PageSpec("pages/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
+    PageSpec("pages/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
+    PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
+    PageSpec("pages/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
+    PageSpec("pages/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
+)
+_BY_URL = {p.url_path: p for p in PAGES}
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages a role may see, in menu order."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def build_navigation(role: str) -> st.navigation:
+    """st.navigation over the role's pages; the home page is the default landing."""
+    return st.navigation(
+        [
+            st.Page(p.path, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=p.url_path == "home")
+            for p in pages_for(role)
+        ]
+    )
+
+
+def guard(url_path: str) -> Actor:
+    """A page's own role check, from the same table the menu is built from."""
+    return require_role(*_BY_URL[url_path].roles)
