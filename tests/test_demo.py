@@ -1,0 +1,200 @@
+"""The demo data set: built once as circlue_app under RLS, complete, consistent, and idempotent."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("CIRCLUE_SECRET_KEY", "test")
+
+from circlue import db  # noqa: E402 - config reads the environment set just above
+from circlue.korea import validate_brn, vat_for  # noqa: E402
+from circlue.models import (  # noqa: E402
+    PLATFORMS,
+    AuditLog,
+    Brand,
+    Campaign,
+    CampaignInfluencer,
+    ContentPlan,
+    ContentRevision,
+    ContentSubmission,
+    Influencer,
+    Payment,
+    PerformanceMetric,
+    Product,
+    Settlement,
+    TaxInvoice,
+    User,
+)
+from circlue.ops.demo import COPY_THRESHOLD, DEMO_ACCOUNTS, DemoResult, load_demo  # noqa: E402
+from circlue.workflow import (  # noqa: E402
+    CAMPAIGN_INFLUENCER_STATUSES,
+    CAMPAIGN_STATUSES,
+    CONTENT_STATUSES,
+    stage_of,
+)
+
+SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@contextmanager
+def _scratch_database() -> Iterator[Engine]:
+    """A new database at alembic head and an engine acting as circlue_app on it; dropped on exit."""
+    server = make_url(SERVER_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"circlue_demo_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    engine = None
+    try:
+        db.run_migrations(url)
+        engine = db._app_engine(url, "circlue_app")
+        yield engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_engine() -> Iterator[Engine]:
+    """The scratch database the module's demo is loaded into."""
+    with _scratch_database() as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def first_run(demo_engine: Engine) -> DemoResult:
+    """The demo loaded once into the scratch database."""
+    started = time.perf_counter()
+    result = load_demo(engine=demo_engine, influencers=300)
+    print(f"\nload_demo(influencers=300): {time.perf_counter() - started:.2f} s")
+    return result
+
+
+def _as_admin(engine: Engine):
+    """A unit of work acting as the demo admin (staff see every brand's rows)."""
+    with db.unit_of_work(db.SYSTEM, engine=engine) as session:
+        admin_id = session.scalar(select(User.id).where(User.email == "admin@circlue.demo"))
+    return db.unit_of_work(db.Actor(user_id=admin_id, role="admin"), engine=engine)
+
+
+def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engine: Engine) -> None:
+    """Brands with distinct owners, 300 influencers on four platforms, every campaign status, 90 days of metrics."""
+    assert first_run.created is True
+    counts = first_run.counts
+    assert counts["users"] == len(DEMO_ACCOUNTS)
+    assert counts["influencers"] == 300
+    for table in (
+        "personas", "campaign_target_content", "campaign_influencers", "content_plans", "content_submissions",
+        "content_files", "content_revisions", "comment_analysis", "settlements", "tax_invoices", "payments",
+        "notifications", "audit_logs",
+    ):
+        assert counts[table] > 0, table
+    with _as_admin(demo_engine) as session:
+        owners = session.scalars(select(Brand.user_id)).all()
+        assert len(owners) >= 3 and len(set(owners)) >= 3
+        roles = session.scalars(select(User.role).where(User.id.in_(owners))).all()
+        assert set(roles) == {"brand"}
+        platforms = set(session.scalars(select(Influencer.platform).distinct()))
+        assert platforms == set(PLATFORMS)
+        campaigns = session.execute(select(Campaign.status, Campaign.current_stage)).all()
+        assert {status for status, _ in campaigns} == set(CAMPAIGN_STATUSES)
+        assert all(stage == stage_of(status) for status, stage in campaigns)
+        days = session.scalar(select(func.count(func.distinct(PerformanceMetric.metric_date))))
+        assert days >= 90
+        assert set(session.scalars(select(CampaignInfluencer.status).distinct())) <= set(CAMPAIGN_INFLUENCER_STATUSES)
+        assert set(session.scalars(select(ContentPlan.status).distinct())) <= set(CONTENT_STATUSES)
+        assert set(session.scalars(select(ContentSubmission.status).distinct())) <= set(CONTENT_STATUSES)
+
+
+def test_revision_numbers_follow_the_revisions(first_run: DemoResult, demo_engine: Engine) -> None:
+    """Each plan's and submission's current_revision_number equals its number of revision rows."""
+    assert first_run.created
+    with _as_admin(demo_engine) as session:
+        for parent, column in ((ContentPlan, ContentRevision.content_plan_id),
+                               (ContentSubmission, ContentRevision.submission_id)):
+            revisions = select(column, func.count().label("n")).group_by(column).subquery()
+            rows = session.execute(
+                select(parent.current_revision_number, func.coalesce(revisions.c.n, 0)).outerjoin(
+                    revisions, revisions.c[column.key] == parent.id
+                )
+            ).all()
+            assert rows and all(current == n for current, n in rows)
+
+
+def test_money_is_decimal_and_invoices_are_valid(first_run: DemoResult, demo_engine: Engine) -> None:
+    """Money columns load as Decimal; invoices carry a valid BRN, 10 % VAT and sequential numbers."""
+    assert first_run.created
+    with _as_admin(demo_engine) as session:
+        for column in (
+            Product.price, Influencer.base_fee, Campaign.budget, CampaignInfluencer.ad_fee,
+            PerformanceMetric.sales_amount, Settlement.amount, TaxInvoice.amount, TaxInvoice.tax_amount,
+            TaxInvoice.total_amount, Payment.paid_amount,
+        ):
+            values = [v for v in session.scalars(select(column).limit(50)) if v is not None]
+            assert values and all(isinstance(v, Decimal) for v in values), column
+        assert session.scalar(select(func.max(Campaign.budget))) >= Decimal(100_000_000)
+        invoices = session.scalars(select(TaxInvoice).order_by(TaxInvoice.invoice_number)).all()
+        assert invoices
+        for invoice in invoices:
+            assert validate_brn(invoice.business_number) == invoice.business_number
+            assert invoice.total_amount == invoice.amount + invoice.tax_amount
+            assert (invoice.tax_amount, invoice.total_amount) == vat_for(invoice.amount)
+        by_year: dict[str, list[int]] = {}
+        for invoice in invoices:
+            year, number = invoice.invoice_number.split("-")
+            by_year.setdefault(year, []).append(int(number))
+        assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in by_year.values())
+        paid = session.execute(
+            select(Payment.paid_amount, TaxInvoice.total_amount).join(
+                TaxInvoice, TaxInvoice.settlement_id == Payment.settlement_id
+            )
+        ).all()
+        assert paid and all(amount == total for amount, total in paid)
+
+
+def test_each_brand_user_sees_only_their_brand(first_run: DemoResult, demo_engine: Engine) -> None:
+    """Row-level security holds on the demo: each brand account sees its own brand and campaigns only."""
+    assert first_run.created
+    with db.unit_of_work(db.SYSTEM, engine=demo_engine) as session:
+        ids = dict(session.execute(select(User.email, User.id)).all())
+    for account in (a for a in DEMO_ACCOUNTS if a.role == "brand"):
+        with db.unit_of_work(db.Actor(user_id=ids[account.email], role="brand"), engine=demo_engine) as session:
+            assert session.scalars(select(Brand.name)).all() == [account.brand]
+            assert session.scalar(select(func.count()).select_from(Campaign)) > 0
+
+
+def test_second_run_adds_nothing(first_run: DemoResult, demo_engine: Engine) -> None:
+    """Loading again finds the demo and leaves every table as it was."""
+    again = load_demo(engine=demo_engine, influencers=300)
+    assert again.created is False
+    assert again.counts == first_run.counts
+
+
+def test_large_demo_copies_extra_influencers_with_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    """Past the COPY threshold the extra influencers arrive through COPY, still audited, with a progress bar."""
+    total = COPY_THRESHOLD + 1_001
+    with _scratch_database() as engine:
+        result = load_demo(engine=engine, influencers=total, progress=True)
+        assert result.created and result.counts["influencers"] == total
+        with _as_admin(engine) as session:
+            audited = session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.entity_type == "influencers")
+            )
+            assert audited == total
+            rates = session.scalars(select(Influencer.engagement_rate).limit(1000)).all()
+            assert all(isinstance(rate, Decimal) for rate in rates)
+    bar = capsys.readouterr().err.split("\r")[-1]
+    assert bar.startswith(f"influencers  {total}/{total} [") and bar.rstrip().endswith("100%")

@@ -1,0 +1,277 @@
+"""Pages through Streamlit's AppTest: login gate, each role's home, role checks, sessions, page actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from circlue.db import Actor, unit_of_work
+from circlue.ops.demo import DEMO_PASSWORD
+from circlue.repository.users import start_session
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(migrated_url):
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_app(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before every run, so with a pages/ folder beside app.py
+    every run after the first executes the page file alone (the pre-st.navigation behaviour) and skips app.py's
+    login gate. The real server learns "no pages directory" on its first st.navigation call; do the same here."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _app(lang: str = "ko") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    return at
+
+
+@pytest.fixture
+def logged_in(app_engine, users_by_email):
+    """Seed an AppTest with a real server-side session for a demo user (AppTest cannot render the cookie form)."""
+
+    def _login(email: str, lang: str = "ko", page: str = APP) -> AppTest:
+        user_id = users_by_email[email]
+        with unit_of_work(Actor(user_id=user_id), engine=app_engine) as session:
+            token = start_session(
+                session, user_id=user_id, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+            )
+        at = AppTest.from_file(page if page == APP else str(ROOT / page), default_timeout=60)
+        at.session_state["lang"] = lang
+        at.session_state["circlue_user_id"] = str(user_id)
+        at.session_state["circlue_token"] = token
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = email
+        return at
+
+    return _login
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.header, *at.title, *at.subheader, *at.markdown, *at.caption)]
+    parts += [e.value for e in (*at.error, *at.info, *at.success)]
+    parts += [m.label for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_login_form_when_nobody_is_logged_in():
+    at = _app().run()
+    assert not at.exception
+    labels = [w.label for w in at.text_input]
+    assert "이메일" in labels and "비밀번호" in labels
+    # DATABASE_URL is set: not demo mode, so no demo credentials on the page.
+    assert "데모 계정" not in [e.label for e in at.expander]
+
+
+def test_demo_mode_lists_the_demo_accounts(monkeypatch):
+    from circlue import config
+
+    monkeypatch.setenv("CIRCLUE_DEMO", "1")
+    config.get_settings.cache_clear()
+    try:
+        at = _app().run()
+        assert not at.exception
+        assert "데모 계정" in [e.label for e in at.expander]
+        assert "admin@circlue.demo" in at.table[0].value.to_string()
+    finally:
+        monkeypatch.delenv("CIRCLUE_DEMO")
+        config.get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("email", "heading", "lang"),
+    [
+        ("manager@circlue.demo", "캠페인 파이프라인", "ko"),
+        ("brand.glow@circlue.demo", "우리 브랜드 현황", "ko"),
+        ("admin@circlue.demo", "승인 대기 및 시스템", "ko"),
+        ("manager@circlue.demo", "Campaign pipeline", "en"),
+    ],
+)
+def test_each_role_lands_on_its_home(logged_in, email, heading, lang):
+    at = logged_in(email, lang=lang).run()
+    assert not at.exception, at.exception
+    assert heading in [h.value for h in at.header]
+
+
+def test_manager_home_shows_stage_chart_and_figures(logged_in):
+    at = logged_in("manager@circlue.demo").run()
+    assert not at.exception
+    assert int(at.metric[0].value.replace(",", "")) > 0
+    assert at.get("plotly_chart"), "the campaigns-per-stage chart is missing"
+
+
+def test_brand_home_shows_krw(logged_in):
+    at = logged_in("brand.glow@circlue.demo").run()
+    assert not at.exception
+    assert any(m.value.startswith("₩") for m in at.metric)
+
+
+@pytest.mark.parametrize("page", ["pages/users.py", "pages/audit.py", "pages/influencers.py"])
+def test_brand_user_cannot_open_staff_pages_directly(logged_in, page):
+    at = logged_in("brand.glow@circlue.demo", page=page).run()
+    assert not at.exception
+    assert "이 페이지를 볼 권한이 없습니다." in [e.value for e in at.error]
+    assert not at.dataframe
+
+
+def test_manager_cannot_open_admin_pages(logged_in):
+    at = logged_in("manager@circlue.demo", page="pages/users.py").run()
+    assert "이 페이지를 볼 권한이 없습니다." in [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", ["pages/campaigns.py", "pages/settlements.py", "pages/influencers.py",
+                                  "pages/users.py", "pages/audit.py"])
+def test_admin_pages_render(logged_in, page):
+    at = logged_in("admin@circlue.demo", page=page).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.dataframe
+
+
+def test_brand_campaign_list_holds_only_own_brand(logged_in, owner_engine, users_by_email):
+    at = logged_in("brand.glow@circlue.demo", page="pages/campaigns.py").run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    with owner_engine.connect() as conn:
+        own = set(
+            conn.execute(
+                text("SELECT b.name FROM brands b WHERE b.user_id = :u"), {"u": users_by_email["brand.glow@circlue.demo"]}
+            ).scalars()
+        )
+    assert set(frame["브랜드"]) <= own and len(frame) > 0
+    assert "advance_campaign" not in [s.key for s in at.selectbox], "brand users may not move campaigns"
+
+
+def test_no_session_no_page(logged_in):
+    at = AppTest.from_file(str(ROOT / "pages/campaigns.py"), default_timeout=60).run()
+    assert "이 페이지를 볼 권한이 없습니다." in [e.value for e in at.error]
+
+
+def test_deactivated_user_is_out_at_the_next_click(logged_in, owner_engine, users_by_email):
+    email = "brand.hanmat@circlue.demo"
+    at = logged_in(email).run()
+    assert "우리 브랜드 현황" in [h.value for h in at.header]
+    with owner_engine.begin() as conn:
+        conn.execute(text("UPDATE users SET is_active = false WHERE email = :e"), {"e": email})
+    try:
+        at.run()
+        assert not at.exception
+        assert "우리 브랜드 현황" not in [h.value for h in at.header]
+        assert "세션이 끝났습니다. 다시 로그인하세요." in [i.value for i in at.info]
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("UPDATE users SET is_active = true WHERE email = :e"), {"e": email})
+
+
+def test_logout_ends_the_session_server_side(logged_in, owner_engine, users_by_email):
+    at = logged_in("manager@circlue.demo").run()
+    token_count = _sessions(owner_engine, users_by_email["manager@circlue.demo"])
+    at.button(key="circlue_logout").click().run()
+    assert not at.exception
+    assert "circlue_token" not in at.session_state
+    assert _sessions(owner_engine, users_by_email["manager@circlue.demo"]) == token_count - 1
+
+
+def _sessions(engine, user_id: uuid.UUID) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM user_sessions WHERE user_id = :u"), {"u": user_id}).scalar()
+
+
+def _submit_login(at: AppTest, email: str, password: str) -> AppTest:
+    at.text_input[0].input(email)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def test_wrong_password_gets_one_neutral_message_and_locks_after_five(owner_engine):
+    email = "brand.seoulstyle@circlue.demo"
+    try:
+        at = _app().run()
+        for _ in range(5):
+            at = _submit_login(at, email, "wrong-password-123")
+            assert not at.exception
+            assert "이메일 또는 비밀번호가 올바르지 않거나, 잠시 잠긴 계정입니다." in [e.value for e in at.error]
+        with owner_engine.connect() as conn:
+            locked_until = conn.execute(text("SELECT locked_until FROM users WHERE email = :e"), {"e": email}).scalar()
+        assert locked_until is not None and locked_until > dt.datetime.now(dt.UTC)
+        # Even the right password is refused while locked, with the same message.
+        at = _submit_login(_app().run(), email, DEMO_PASSWORD)
+        assert "circlue_token" not in at.session_state
+        assert "이메일 또는 비밀번호가 올바르지 않거나, 잠시 잠긴 계정입니다." in [e.value for e in at.error]
+        unknown = _submit_login(_app().run(), "nobody@example.com", "whatever-123")
+        assert [e.value for e in unknown.error] == [e.value for e in at.error]
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(
+                text("UPDATE users SET locked_until = NULL, failed_login_count = 0 WHERE email = :e"), {"e": email}
+            )
+
+
+def test_password_login_opens_a_server_side_session(owner_engine, users_by_email):
+    email = "admin@circlue.demo"
+    before = _sessions(owner_engine, users_by_email[email])
+    at = _submit_login(_app().run(), email, DEMO_PASSWORD)
+    assert not at.exception
+    assert at.session_state["circlue_token"]
+    assert _sessions(owner_engine, users_by_email[email]) == before + 1
+    at.run()
+    assert "승인 대기 및 시스템" in [h.value for h in at.header]
+
+
+def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engine):
+    with owner_engine.connect() as conn:
+        campaign_id, title = conn.execute(
+            text("SELECT id, title FROM campaigns WHERE status = 'creating' ORDER BY title LIMIT 1")
+        ).one()
+    at = logged_in("manager@circlue.demo", page="pages/campaigns.py").run()
+    at.selectbox(key="campaign_status_filter").set_value("creating").run()
+    at.selectbox(key="advance_campaign").set_value(str(campaign_id)).run()
+    at.selectbox(key="advance_to").set_value("submitted")
+    at.button[0].click().run()
+    assert not at.exception
+    with owner_engine.connect() as conn:
+        status, stage = conn.execute(
+            text("SELECT status, current_stage FROM campaigns WHERE id = :id"), {"id": campaign_id}
+        ).one()
+    assert (status, stage) == ("submitted", 2)
+
+
+def test_unreachable_database_shows_how_to_fix_it(monkeypatch, migrated_url):
+    from circlue import config, db
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/circlue")
+    config.get_settings.cache_clear()
+    st.cache_resource.clear()
+    try:
+        at = _app().run()
+        assert not at.exception
+        assert "데이터베이스에 연결할 수 없습니다" in [e.value for e in at.error]
+        assert any("DATABASE_URL" in m.value for m in at.markdown)
+    finally:
+        monkeypatch.setenv("DATABASE_URL", migrated_url)
+        config.get_settings.cache_clear()
+        st.cache_resource.clear()
+        db.dispose_engines()

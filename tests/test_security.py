@@ -1,0 +1,247 @@
+"""Row-level security, the app role, pooled connections and the audit trail, tested as circlue_app."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from circlue.db import Actor, set_actor, unit_of_work
+
+# For each brand-data table: the ids of its rows that belong to brand :bid (run as the superuser).
+OWNED_ROWS = {
+    "brands": "SELECT id FROM brands WHERE id = :bid",
+    "products": "SELECT id FROM products WHERE brand_id = :bid",
+    "campaigns": "SELECT id FROM campaigns WHERE brand_id = :bid",
+    "personas": "SELECT id FROM personas WHERE brand_id = :bid",
+    "settlements": "SELECT id FROM settlements WHERE brand_id = :bid",
+    "campaign_target_content": "SELECT t.id FROM campaign_target_content t "
+    "JOIN campaigns c ON c.id = t.campaign_id WHERE c.brand_id = :bid",
+    "campaign_influencers": "SELECT t.id FROM campaign_influencers t "
+    "JOIN campaigns c ON c.id = t.campaign_id WHERE c.brand_id = :bid",
+    "content_plans": "SELECT t.id FROM content_plans t JOIN campaigns c ON c.id = t.campaign_id WHERE c.brand_id = :bid",
+    "content_submissions": "SELECT t.id FROM content_submissions t "
+    "JOIN campaigns c ON c.id = t.campaign_id WHERE c.brand_id = :bid",
+    "performance_metrics": "SELECT t.id FROM performance_metrics t "
+    "JOIN campaigns c ON c.id = t.campaign_id WHERE c.brand_id = :bid",
+    "content_files": "SELECT f.id FROM content_files f JOIN content_submissions s ON s.id = f.submission_id "
+    "JOIN campaigns c ON c.id = s.campaign_id WHERE c.brand_id = :bid",
+    "content_revisions": "SELECT r.id FROM content_revisions r "
+    "LEFT JOIN content_plans p ON p.id = r.content_plan_id "
+    "LEFT JOIN content_submissions s ON s.id = r.submission_id "
+    "JOIN campaigns c ON c.id = COALESCE(p.campaign_id, s.campaign_id) WHERE c.brand_id = :bid",
+    "comment_analysis": "SELECT a.id FROM comment_analysis a JOIN performance_metrics m ON m.id = a.performance_metric_id "
+    "JOIN campaigns c ON c.id = m.campaign_id WHERE c.brand_id = :bid",
+    "tax_invoices": "SELECT i.id FROM tax_invoices i JOIN settlements s ON s.id = i.settlement_id "
+    "WHERE s.brand_id = :bid",
+    "payments": "SELECT p.id FROM payments p JOIN settlements s ON s.id = p.settlement_id WHERE s.brand_id = :bid",
+}
+
+
+def _ids(conn, sql: str, **params) -> set[uuid.UUID]:
+    return {row[0] for row in conn.execute(text(sql), params)}
+
+
+@pytest.fixture(scope="module")
+def two_brands(owner_engine: Engine) -> tuple[tuple[uuid.UUID, uuid.UUID], tuple[uuid.UUID, uuid.UUID]]:
+    """(user, brand) of two different brand users who both own data in every brand table."""
+    with owner_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT u.id, b.id FROM users u JOIN brands b ON b.user_id = u.id "
+                "WHERE u.role = 'brand' ORDER BY u.email, b.name"
+            )
+        ).all()
+    owners: dict[uuid.UUID, uuid.UUID] = {}
+    for user_id, brand_id in rows:
+        owners.setdefault(user_id, brand_id)
+    assert len(owners) >= 2, "demo data must give brands to at least two brand users"
+    (ua, ba), (ub, bb) = list(owners.items())[:2]
+    return (ua, ba), (ub, bb)
+
+
+@pytest.mark.parametrize("table", sorted(OWNED_ROWS))
+def test_brand_user_sees_none_of_another_brands_rows(table, two_brands, owner_engine, app_engine):
+    (user_a, brand_a), (user_b, brand_b) = two_brands
+    with owner_engine.connect() as conn:
+        rows_b = _ids(conn, OWNED_ROWS[table], bid=brand_b)
+        rows_a = _ids(conn, OWNED_ROWS[table], bid=brand_a)
+    assert rows_b, f"demo data has no {table} rows for the second brand: the test would prove nothing"
+    with unit_of_work(Actor(user_id=user_a, role="brand"), engine=app_engine) as session:
+        seen_by_a = {row[0] for row in session.execute(text(f"SELECT id FROM {table}"))}
+    assert not (seen_by_a & rows_b), f"brand A read brand B's {table}"
+    assert rows_a <= seen_by_a, f"brand A cannot read its own {table}"
+    with unit_of_work(Actor(user_id=user_b, role="brand"), engine=app_engine) as session:
+        seen_by_b = {row[0] for row in session.execute(text(f"SELECT id FROM {table}"))}
+    assert rows_b <= seen_by_b
+
+
+@pytest.mark.parametrize("table", sorted(OWNED_ROWS))
+def test_brand_user_cannot_update_or_delete_another_brands_rows(table, two_brands, owner_engine, app_engine):
+    (user_a, _), (_, brand_b) = two_brands
+    with owner_engine.connect() as conn:
+        target = next(iter(_ids(conn, OWNED_ROWS[table], bid=brand_b)))
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, Actor(user_id=user_a))
+        # RLS turns another brand's rows invisible: the statements match nothing.
+        updated = session.execute(text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": target}).rowcount
+        deleted = session.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": target}).rowcount
+        session.rollback()
+    assert (updated, deleted) == (0, 0)
+
+
+INSERTS = {
+    "products": "INSERT INTO products (brand_id, name) VALUES (:bid, 'x')",
+    "campaigns": "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
+    " proposal_deadline) SELECT :bid, id, 'x', 1, now(), now(), now() FROM products WHERE brand_id = :bid LIMIT 1",
+    "personas": "INSERT INTO personas (brand_id, name) VALUES (:bid, 'x')",
+    "settlements": "INSERT INTO settlements (brand_id, campaign_id, amount)"
+    " SELECT :bid, id, 1 FROM campaigns WHERE brand_id = :bid LIMIT 1",
+    "brands": "INSERT INTO brands (user_id, name) SELECT user_id, 'x' FROM brands WHERE id = :bid",
+}
+
+
+@pytest.mark.parametrize("table", sorted(INSERTS))
+def test_brand_user_cannot_insert_into_another_brand(table, two_brands, app_engine):
+    (user_a, _), (_, brand_b) = two_brands
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, Actor(user_id=user_a))
+        try:
+            inserted = session.execute(text(INSERTS[table]), {"bid": brand_b}).rowcount
+        except ProgrammingError as exc:
+            assert "row-level security" in str(exc)
+        else:
+            # The SELECT feeding the insert found nothing visible: still no row for brand B.
+            assert inserted == 0
+        session.rollback()
+
+
+def test_brand_user_can_write_own_products(two_brands, app_engine):
+    (user_a, brand_a), _ = two_brands
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, Actor(user_id=user_a))
+        inserted = session.execute(
+            text("INSERT INTO products (brand_id, name) VALUES (:bid, '테스트 토너')"), {"bid": brand_a}
+        ).rowcount
+        session.rollback()
+    assert inserted == 1
+
+
+@pytest.mark.parametrize("table", ["brands", "campaigns", "settlements", "payments", "performance_metrics"])
+def test_no_user_set_returns_nothing(table, app_engine, owner_engine):
+    with owner_engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0
+    with app_engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+
+
+def test_staff_sees_every_brand(app_engine, owner_engine, users_by_email):
+    with owner_engine.connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM campaigns")).scalar()
+    for email in ("manager@circlue.demo", "admin@circlue.demo"):
+        with unit_of_work(Actor(user_id=users_by_email[email]), engine=app_engine) as session:
+            assert session.execute(text("SELECT count(*) FROM campaigns")).scalar() == total
+
+
+def test_app_connections_run_as_circlue_app_without_bypass(app_engine):
+    with app_engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")
+        ).one()
+    assert tuple(row) == ("circlue_app", False, False)
+
+
+def test_pooled_connection_keeps_no_user_between_transactions(two_brands, owner_engine):
+    from circlue.db import _app_engine
+
+    (user_a, _), _ = two_brands
+    engine = _app_engine(owner_engine.url.render_as_string(hide_password=False), "circlue_app")
+    engine.pool.dispose()
+    single = engine.execution_options()
+    try:
+        with unit_of_work(Actor(user_id=user_a), engine=single) as session:
+            pid_1 = session.execute(text("SELECT pg_backend_pid()")).scalar()
+            assert session.execute(text("SELECT count(*) FROM brands")).scalar() > 0
+        with single.connect() as conn:
+            pid_2 = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+            setting = conn.execute(text("SELECT current_setting('circlue.user_id', true)")).scalar()
+            brands = conn.execute(text("SELECT count(*) FROM brands")).scalar()
+        assert pid_1 == pid_2, "the test must reuse the same pooled connection"
+        assert setting in ("", None)
+        assert brands == 0
+    finally:
+        engine.dispose()
+
+
+def test_update_through_the_app_leaves_one_audit_row_naming_the_user(app_engine, users_by_email, owner_engine):
+    manager = users_by_email["manager@circlue.demo"]
+    with owner_engine.connect() as conn:
+        campaign_id = conn.execute(text("SELECT id FROM campaigns ORDER BY title LIMIT 1")).scalar()
+    actor = Actor(user_id=manager, role="manager", ip="203.0.113.7", user_agent="pytest-agent")
+    with unit_of_work(actor, engine=app_engine) as session:
+        session.execute(
+            text("UPDATE campaigns SET description = :d WHERE id = :id"),
+            {"d": "감사 로그 테스트 / audit test", "id": campaign_id},
+        )
+    with owner_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT user_id, action, host(ip_address), user_agent, old_values->>'description',"
+                " new_values->>'description' FROM audit_logs"
+                " WHERE entity_id = :id AND action = 'UPDATE' AND new_values->>'description' = :d"
+            ),
+            {"id": campaign_id, "d": "감사 로그 테스트 / audit test"},
+        ).all()
+    assert len(rows) == 1
+    user_id, action, ip, ua, old, new = rows[0]
+    assert (user_id, action, ip, ua, new) == (manager, "UPDATE", "203.0.113.7", "pytest-agent", "감사 로그 테스트 / audit test")
+    assert old != new
+
+
+def test_app_cannot_update_or_delete_audit_rows(app_engine, users_by_email):
+    admin = users_by_email["admin@circlue.demo"]
+    for statement in ("UPDATE audit_logs SET action = 'x'", "DELETE FROM audit_logs", "TRUNCATE audit_logs"):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+                session.execute(text(statement))
+
+
+def test_only_admins_read_audit_logs(app_engine, users_by_email):
+    counts = {}
+    for email in ("admin@circlue.demo", "manager@circlue.demo", "brand.glow@circlue.demo"):
+        with unit_of_work(Actor(user_id=users_by_email[email]), engine=app_engine) as session:
+            counts[email] = session.execute(text("SELECT count(*) FROM audit_logs")).scalar()
+    assert counts["admin@circlue.demo"] > 0
+    assert counts["manager@circlue.demo"] == 0
+    assert counts["brand.glow@circlue.demo"] == 0
+
+
+def test_audit_rows_never_hold_secrets(owner_engine):
+    with owner_engine.connect() as conn:
+        leaked = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_logs WHERE new_values ? 'password_hash' OR old_values ? 'password_hash'"
+                " OR new_values ? 'token' OR old_values ? 'token'"
+            )
+        ).scalar()
+    assert leaked == 0
+
+
+@pytest.mark.parametrize("table", ["notifications", "user_sessions"])
+def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
+    import datetime as dt
+
+    from circlue.repository.users import start_session
+
+    glow, manager = users_by_email["brand.glow@circlue.demo"], users_by_email["manager@circlue.demo"]
+    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        start_session(session, user_id=manager, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    with owner_engine.connect() as conn:
+        others = conn.execute(text(f"SELECT count(*) FROM {table} WHERE user_id <> :u"), {"u": glow}).scalar()
+    assert others > 0, "nothing of other users to hide: the test would prove nothing"
+    with unit_of_work(Actor(user_id=glow), engine=app_engine) as session:
+        foreign = session.execute(text(f"SELECT count(*) FROM {table} WHERE user_id <> :u"), {"u": glow}).scalar()
+    assert foreign == 0
