@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
-os.environ.setdefault("CIRCLUE_SECRET_KEY", "test")
-
-from circlue import db  # noqa: E402 - config reads the environment set just above
-from circlue.korea import validate_brn, vat_for  # noqa: E402
-from circlue.models import (  # noqa: E402
+from circlue import db
+from circlue.korea import validate_brn, vat_for
+from circlue.models import (
     PLATFORMS,
     AuditLog,
     Brand,
@@ -34,26 +29,20 @@ from circlue.models import (  # noqa: E402
     TaxInvoice,
     User,
 )
-from circlue.ops.demo import COPY_THRESHOLD, DEMO_ACCOUNTS, DemoResult, load_demo  # noqa: E402
-from circlue.workflow import (  # noqa: E402
+from circlue.ops.demo import COPY_THRESHOLD, DEMO_ACCOUNTS, DemoResult, load_demo
+from circlue.workflow import (
     CAMPAIGN_INFLUENCER_STATUSES,
     CAMPAIGN_STATUSES,
     CONTENT_STATUSES,
     stage_of,
 )
-
-SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from tests.conftest import create_database, drop_database
 
 
 @contextmanager
 def _scratch_database() -> Iterator[Engine]:
     """A new database at alembic head and an engine acting as circlue_app on it; dropped on exit."""
-    server = make_url(SERVER_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"circlue_demo_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
+    url = create_database("circlue_demo_test")
     engine = None
     try:
         db.run_migrations(url)
@@ -62,9 +51,7 @@ def _scratch_database() -> Iterator[Engine]:
     finally:
         if engine is not None:
             engine.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        drop_database(url)
 
 
 @pytest.fixture(scope="module")
