@@ -26,8 +26,12 @@ except DatabaseUnavailable as exc:
     st.caption(t("db.detail", detail=exc))
     st.stop()
 
-actor = auth.gate()
+actor = auth.session_actor()
 if actor is None:
+    # Always call st.navigation: without it Streamlit would list every file in pages/ in the sidebar.
+    st.navigation(
+        [st.Page(auth.login_page, title=t("login.form"), url_path="login", default=True)], position="hidden"
+    ).run()
     st.stop()
 
 with st.sidebar:

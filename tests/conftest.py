@@ -58,9 +58,8 @@ def drop_database(url: str) -> None:
 @pytest.fixture(scope="session")
 def migrated_url() -> Iterator[str]:
     """A fresh database at alembic head, with demo data, shared by the session and dropped at the end."""
-    from circlue.ops.demo import load_demo
-
     from circlue import config, db
+    from circlue.ops.demo import load_demo
 
     url = create_database("circlue_test")
     os.environ["DATABASE_URL"] = url

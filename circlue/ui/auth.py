@@ -35,7 +35,7 @@ def _request_actor(user_id: uuid.UUID | None, role: str | None = None) -> Actor:
 
 
 def current_actor() -> Actor | None:
-    """The logged-in user of this browser session as stored by `gate()` (not re-checked: see require_role)."""
+    """The logged-in user of this browser session as stored at login (not re-checked: see require_role)."""
     uid = st.session_state.get(USER_ID)
     if not uid or not st.session_state.get(TOKEN):
         return None
@@ -153,15 +153,20 @@ def logout() -> None:
     _forget(_authenticator({"usernames": {}}))
 
 
-def gate() -> Actor | None:
-    """Return the logged-in actor, or render the login form and return None."""
-    ended = False
-    if st.session_state.get(TOKEN):
-        actor = _validated()
-        if actor is not None:
-            return actor
-        ended = True
+def session_actor() -> Actor | None:
+    """The actor of this browser session's live server-side session, or None (with a notice if it just ended)."""
+    if not st.session_state.get(TOKEN):
+        return None
+    actor = _validated()
+    if actor is None:
+        for key in _OWN_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state[NOTICE] = "login.expired"
+    return actor
 
+
+def login_page() -> None:
+    """The login screen: streamlit-authenticator's form over the users table; reruns into the app on success."""
     with unit_of_work(_request_actor(None)) as session:
         candidates = {c.email: c for c in users_repo.login_candidates(session)}
     credentials = {
@@ -178,9 +183,9 @@ def gate() -> Actor | None:
     }
     # One Authenticate per run: its cookie manager is a keyed component.
     authenticator = _authenticator(credentials)
-    if ended:
+    if st.session_state.get("authentication_status"):
+        # The authenticator still believes in a login whose server-side session has ended.
         _forget(authenticator)
-        st.session_state[NOTICE] = "login.expired"
     st.title(t("app.title"))
     st.caption(t("app.tagline"))
     notice = st.session_state.pop(NOTICE, None)
@@ -212,4 +217,3 @@ def gate() -> Actor | None:
         st.error(t("login.failed"))
     if get_settings().demo_mode:
         _demo_accounts()
-    return None

@@ -143,6 +143,8 @@ def test_wrong_password_shows_neutral_message(server, browser):
         page.goto(server)
         _wait_idle(page)
         page.get_by_label("이메일").wait_for(timeout=180_000)
+        # Before login the sidebar lists no pages (no fallback to the files in pages/).
+        assert page.locator("[data-testid='stSidebarNav']").count() == 0
         page.get_by_label("이메일").fill("manager@circlue.demo")
         page.get_by_label("비밀번호").fill("not-the-password")
         page.locator("[data-testid='stFormSubmitButton'] button").click()
