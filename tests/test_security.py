@@ -245,3 +245,38 @@ def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
     with unit_of_work(Actor(user_id=glow), engine=app_engine) as session:
         foreign = session.execute(text(f"SELECT count(*) FROM {table} WHERE user_id <> :u"), {"u": glow}).scalar()
     assert foreign == 0
+
+
+def _attempt(app_engine, actor_id, statement: str, params: dict) -> int:
+    """Run one statement as circlue_app acting as actor_id; rolled back whatever happens."""
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, Actor(user_id=actor_id))
+        try:
+            return session.execute(text(statement), params).rowcount
+        finally:
+            session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("actor_email", "statement"),
+    [
+        ("brand.glow@circlue.demo", "UPDATE users SET role = 'admin' WHERE email = 'brand.glow@circlue.demo'"),
+        ("brand.glow@circlue.demo", "UPDATE users SET password_hash = 'x' WHERE email = 'admin@circlue.demo'"),
+        ("manager@circlue.demo", "UPDATE users SET is_active = false WHERE email = 'admin@circlue.demo'"),
+        ("manager@circlue.demo", "INSERT INTO users (email, password_hash, name, role) VALUES ('x@y.z', 'h', 'x', 'admin')"),
+        ("manager@circlue.demo", "DELETE FROM users WHERE email = 'brand.glow@circlue.demo'"),
+        (None, "UPDATE users SET role = 'admin' WHERE email = 'brand.glow@circlue.demo'"),
+        (None, "UPDATE users SET is_active = true, role = 'manager' WHERE email = 'brand.hanmat@circlue.demo'"),
+    ],
+)
+def test_users_cannot_escalate_through_the_app_role(actor_email, statement, app_engine, users_by_email):
+    actor = users_by_email[actor_email] if actor_email else None
+    with pytest.raises(DBAPIError, match="only admins may"):
+        _attempt(app_engine, actor, statement, {})
+
+
+def test_allowed_user_writes_still_work(app_engine, users_by_email):
+    admin, glow = users_by_email["admin@circlue.demo"], users_by_email["brand.glow@circlue.demo"]
+    assert _attempt(app_engine, admin, "UPDATE users SET is_active = false WHERE id = :u", {"u": glow}) == 1
+    assert _attempt(app_engine, glow, "UPDATE users SET name = '정하늘2' WHERE id = :u", {"u": glow}) == 1
+    assert _attempt(app_engine, None, "UPDATE users SET failed_login_count = 1 WHERE id = :u", {"u": glow}) == 1
