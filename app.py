@@ -6,7 +6,7 @@ from circlue.errors import DatabaseUnavailable
 from circlue.ui import auth
 from circlue.ui.bootstrap import ensure_database
 from circlue.ui.i18n import LANGUAGES, t
-from circlue.ui.navigation import build_navigation
+from circlue.ui.navigation import build_navigation, login_navigation
 
 st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
 
@@ -28,10 +28,9 @@ except DatabaseUnavailable as exc:
 
 actor = auth.session_actor()
 if actor is None:
-    # Always call st.navigation: without it Streamlit would list every file in pages/ in the sidebar.
-    st.navigation(
-        [st.Page(auth.login_page, title=t("login.form"), url_path="login", default=True)], position="hidden"
-    ).run()
+    # Every page's URL leads to the login screen, so a deep link survives logging in; calling st.navigation
+    # also stops Streamlit from listing the files in pages/ in the sidebar.
+    login_navigation().run()
     st.stop()
 
 with st.sidebar:

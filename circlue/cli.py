@@ -33,7 +33,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _create_user(args: argparse.Namespace) -> int:
-    from circlue.db import SYSTEM, run_migrations, unit_of_work
+    from circlue.db import operator_unit_of_work, run_migrations
     from circlue.repository.users import create_user
 
     run_migrations()
@@ -41,7 +41,8 @@ def _create_user(args: argparse.Namespace) -> int:
     if password != getpass.getpass("Repeat password: "):
         print("passwords differ (비밀번호가 일치하지 않습니다)", file=sys.stderr)
         return 2
-    with unit_of_work(SYSTEM) as session:
+    # As the owner: the app role may not create accounts without an acting admin (migration 0006).
+    with operator_unit_of_work() as session:
         user = create_user(session, email=args.email, name=args.name, role=args.role, password=password)
     print(f"created {user.role} {user.email} ({user.id})")
     return 0

@@ -98,6 +98,16 @@ def app_engine(url: str | None = None) -> Engine:
         return _engines[key]
 
 
+def owner_engine(url: str | None = None) -> Engine:
+    """The schema owner's engine for operator commands (create-user, demo), created once per process and URL."""
+    url = url or owner_url()
+    key = f"owner:{url}"
+    with _lock:
+        if key not in _engines:
+            _engines[key] = create_engine(url, pool_size=2, max_overflow=0, pool_pre_ping=True)
+        return _engines[key]
+
+
 def read_engine() -> Engine:
     """The engine for analytics reads: READ_DATABASE_URL when set, else the primary."""
     settings = get_settings()
@@ -138,12 +148,28 @@ def set_actor(session: Session, actor: Actor) -> None:
     )
 
 
+def act_as_app(session: Session, actor: Actor) -> None:
+    """Within an owner's transaction, become circlue_app (RLS applies) acting as `actor` until it ends."""
+    session.execute(text("SELECT set_config('role', :role, true)"), {"role": get_settings().app_role})
+    set_actor(session, actor)
+
+
 @contextmanager
 def unit_of_work(actor: Actor, *, engine: Engine | None = None, readonly: bool = False) -> Iterator[Session]:
-    """One transaction per user action: commit on success, roll back on any exception."""
+    """One transaction per user action: commit on success, roll back on any exception.
+
+    readonly=True sends the reads to READ_DATABASE_URL when it is set (analytics pages).
+    """
     bind = engine or (read_engine() if readonly else app_engine())
     with Session(bind=bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         set_actor(session, actor)
+        yield session
+
+
+@contextmanager
+def operator_unit_of_work(*, engine: Engine | None = None) -> Iterator[Session]:
+    """One transaction as the schema owner, for operator commands; call act_as_app() before brand tables."""
+    with Session(bind=engine or owner_engine(), expire_on_commit=False) as session, session.begin():
         yield session
 
 

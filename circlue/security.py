@@ -19,6 +19,11 @@ def hash_password(password: str) -> str:
             f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상이어야 합니다 / "
             f"password must be at least {MIN_PASSWORD_LENGTH} characters"
         )
+    if password != password.strip():
+        # The login form strips what is typed, so such a password could never be entered.
+        raise ValidationError(
+            "비밀번호 앞뒤에 공백을 둘 수 없습니다 / password may not start or end with a space"
+        )
     encoded = password.encode("utf-8")
     if len(encoded) > 72:
         raise ValidationError("비밀번호가 너무 깁니다 (72바이트 이하) / password too long (72 bytes max)")

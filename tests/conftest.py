@@ -66,7 +66,7 @@ def migrated_url() -> Iterator[str]:
     config.get_settings.cache_clear()
     try:
         db.run_migrations(url)
-        load_demo(engine=db.app_engine(url))
+        load_demo(engine=db.owner_engine(url))
         yield url
     finally:
         db.dispose_engines()

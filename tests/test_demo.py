@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 
 from circlue import db
 from circlue.korea import validate_brn, vat_for
@@ -40,32 +40,40 @@ from tests.conftest import create_database, drop_database
 
 
 @contextmanager
-def _scratch_database() -> Iterator[Engine]:
-    """A new database at alembic head and an engine acting as circlue_app on it; dropped on exit."""
+def _scratch_database() -> Iterator[tuple[Engine, Engine]]:
+    """A new database at alembic head: (owner engine for load_demo, engine acting as circlue_app); dropped on exit."""
     url = create_database("circlue_demo_test")
-    engine = None
+    owner = app = None
     try:
         db.run_migrations(url)
-        engine = db._app_engine(url, "circlue_app")
-        yield engine
+        owner = create_engine(url)
+        app = db._app_engine(url, "circlue_app")
+        yield owner, app
     finally:
-        if engine is not None:
-            engine.dispose()
+        for engine in (owner, app):
+            if engine is not None:
+                engine.dispose()
         drop_database(url)
 
 
 @pytest.fixture(scope="module")
-def demo_engine() -> Iterator[Engine]:
+def demo_engines() -> Iterator[tuple[Engine, Engine]]:
     """The scratch database the module's demo is loaded into."""
-    with _scratch_database() as engine:
-        yield engine
+    with _scratch_database() as engines:
+        yield engines
 
 
 @pytest.fixture(scope="module")
-def first_run(demo_engine: Engine) -> DemoResult:
+def demo_engine(demo_engines: tuple[Engine, Engine]) -> Engine:
+    """The app-role engine on the module's scratch database: reads go through RLS."""
+    return demo_engines[1]
+
+
+@pytest.fixture(scope="module")
+def first_run(demo_engines: tuple[Engine, Engine]) -> DemoResult:
     """The demo loaded once into the scratch database."""
     started = time.perf_counter()
-    result = load_demo(engine=demo_engine, influencers=300)
+    result = load_demo(engine=demo_engines[0], influencers=300)
     print(f"\nload_demo(influencers=300): {time.perf_counter() - started:.2f} s")
     return result
 
@@ -163,9 +171,9 @@ def test_each_brand_user_sees_only_their_brand(first_run: DemoResult, demo_engin
             assert session.scalar(select(func.count()).select_from(Campaign)) > 0
 
 
-def test_second_run_adds_nothing(first_run: DemoResult, demo_engine: Engine) -> None:
+def test_second_run_adds_nothing(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:
     """Loading again finds the demo and leaves every table as it was."""
-    again = load_demo(engine=demo_engine, influencers=300)
+    again = load_demo(engine=demo_engines[0], influencers=300)
     assert again.created is False
     assert again.counts == first_run.counts
 
@@ -173,8 +181,8 @@ def test_second_run_adds_nothing(first_run: DemoResult, demo_engine: Engine) -> 
 def test_large_demo_copies_extra_influencers_with_audit(capsys: pytest.CaptureFixture[str]) -> None:
     """Past the COPY threshold the extra influencers arrive through COPY, still audited, with a progress bar."""
     total = COPY_THRESHOLD + 1_001
-    with _scratch_database() as engine:
-        result = load_demo(engine=engine, influencers=total, progress=True)
+    with _scratch_database() as (owner, engine):
+        result = load_demo(engine=owner, influencers=total, progress=True)
         assert result.created and result.counts["influencers"] == total
         with _as_admin(engine) as session:
             audited = session.scalar(

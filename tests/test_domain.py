@@ -61,4 +61,6 @@ def test_passwords_and_tokens():
     assert not verify_password("anything at all", "not-a-bcrypt-hash")
     with pytest.raises(ValidationError):
         hash_password("short")
+    with pytest.raises(ValidationError, match="space"):
+        hash_password(" a long enough password")
     assert token_digest("abc") != "abc" and len(token_digest("abc")) == 64

@@ -243,20 +243,27 @@ def test_password_login_opens_a_server_side_session(owner_engine, users_by_email
 
 def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engine):
     with owner_engine.connect() as conn:
-        campaign_id, title = conn.execute(
-            text("SELECT id, title FROM campaigns WHERE status = 'creating' ORDER BY title LIMIT 1")
-        ).one()
-    at = logged_in("manager@circlue.demo", page="pages/campaigns.py").run()
-    at.selectbox(key="campaign_status_filter").set_value("creating").run()
-    at.selectbox(key="advance_campaign").set_value(str(campaign_id)).run()
-    at.selectbox(key="advance_to").set_value("submitted")
-    at.button[0].click().run()
-    assert not at.exception
-    with owner_engine.connect() as conn:
-        status, stage = conn.execute(
-            text("SELECT status, current_stage FROM campaigns WHERE id = :id"), {"id": campaign_id}
-        ).one()
-    assert (status, stage) == ("submitted", 2)
+        campaign_id = conn.execute(
+            text("SELECT id FROM campaigns WHERE status = 'creating' ORDER BY title LIMIT 1")
+        ).scalar_one()
+    try:
+        at = logged_in("manager@circlue.demo", page="pages/campaigns.py").run()
+        at.selectbox(key="campaign_status_filter").set_value("creating").run()
+        at.selectbox(key="advance_campaign").set_value(str(campaign_id)).run()
+        at.selectbox(key="advance_to").set_value("submitted")
+        at.button[0].click().run()
+        assert not at.exception
+        with owner_engine.connect() as conn:
+            status, stage = conn.execute(
+                text("SELECT status, current_stage FROM campaigns WHERE id = :id"), {"id": campaign_id}
+            ).one()
+        assert (status, stage) == ("submitted", 2)
+    finally:
+        # AppTest actions commit through the app's own unit_of_work: put the shared demo row back.
+        with owner_engine.begin() as conn:
+            conn.execute(
+                text("UPDATE campaigns SET status = 'creating', current_stage = 1 WHERE id = :id"), {"id": campaign_id}
+            )
 
 
 def test_unreachable_database_shows_how_to_fix_it(monkeypatch, migrated_url):
@@ -275,3 +282,18 @@ def test_unreachable_database_shows_how_to_fix_it(monkeypatch, migrated_url):
         config.get_settings.cache_clear()
         st.cache_resource.clear()
         db.dispose_engines()
+
+
+def test_expired_session_is_out_at_the_next_click(logged_in, owner_engine, users_by_email):
+    email = "brand.lumiere@circlue.demo"
+    at = logged_in(email).run()
+    assert "우리 브랜드 현황" in [h.value for h in at.header]
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE user_id = :u"),
+            {"u": users_by_email[email]},
+        )
+    at.run()
+    assert not at.exception
+    assert "우리 브랜드 현황" not in [h.value for h in at.header]
+    assert "세션이 끝났습니다. 다시 로그인하세요." in [i.value for i in at.info]

@@ -45,6 +45,16 @@ def _ids(conn, sql: str, **params) -> set[uuid.UUID]:
     return {row[0] for row in conn.execute(text(sql), params)}
 
 
+def _attempt(app_engine, actor_id, statement: str, params: dict) -> int:
+    """Run one statement as circlue_app acting as actor_id; rolled back whatever happens."""
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, Actor(user_id=actor_id))
+        try:
+            return session.execute(text(statement), params).rowcount
+        finally:
+            session.rollback()
+
+
 @pytest.fixture(scope="module")
 def two_brands(owner_engine: Engine) -> tuple[tuple[uuid.UUID, uuid.UUID], tuple[uuid.UUID, uuid.UUID]]:
     """(user, brand) of two different brand users who both own data in every brand table."""
@@ -93,30 +103,102 @@ def test_brand_user_cannot_update_or_delete_another_brands_rows(table, two_brand
     assert (updated, deleted) == (0, 0)
 
 
+# Each statement tries to create a row for brand B with B's own ids passed in as literals, so only the
+# policy's WITH CHECK can stop it (an INSERT ... SELECT would find nothing of B's under RLS anyway).
 INSERTS = {
+    "brands": "INSERT INTO brands (user_id, name) VALUES (:owner_b, 'x')",
     "products": "INSERT INTO products (brand_id, name) VALUES (:bid, 'x')",
-    "campaigns": "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
-    " proposal_deadline) SELECT :bid, id, 'x', 1, now(), now(), now() FROM products WHERE brand_id = :bid LIMIT 1",
     "personas": "INSERT INTO personas (brand_id, name) VALUES (:bid, 'x')",
-    "settlements": "INSERT INTO settlements (brand_id, campaign_id, amount)"
-    " SELECT :bid, id, 1 FROM campaigns WHERE brand_id = :bid LIMIT 1",
-    "brands": "INSERT INTO brands (user_id, name) SELECT user_id, 'x' FROM brands WHERE id = :bid",
+    "campaigns": "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
+    " proposal_deadline) VALUES (:bid, :product_b, 'x', 1, now(), now(), now())",
+    "settlements": "INSERT INTO settlements (brand_id, campaign_id, amount) VALUES (:bid, :campaign_b, 1)",
+    "campaign_target_content": "INSERT INTO campaign_target_content (campaign_id) VALUES (:campaign_b)",
+    "content_revisions": "INSERT INTO content_revisions (submission_id, revision_number) VALUES (:submission_b, 99)",
+    "notifications": "INSERT INTO notifications (user_id, type, title) VALUES (:owner_b, 'phish', 'reset password')",
+    # Moving one of A's own rows over to brand B is an insert into B's data too.
+    "products (move)": "UPDATE products SET brand_id = :bid WHERE brand_id = :bid_a",
+    # A's own campaign must not name B's product (foreign keys skip RLS).
+    "campaigns (foreign product)": "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date,"
+    " campaign_end_date, proposal_deadline) VALUES (:bid_a, :product_b, 'x', 1, now(), now(), now())",
 }
 
 
-@pytest.mark.parametrize("table", sorted(INSERTS))
-def test_brand_user_cannot_insert_into_another_brand(table, two_brands, app_engine):
-    (user_a, _), (_, brand_b) = two_brands
-    with Session(app_engine) as session, session.begin():
-        set_actor(session, Actor(user_id=user_a))
-        try:
-            inserted = session.execute(text(INSERTS[table]), {"bid": brand_b}).rowcount
-        except ProgrammingError as exc:
-            assert "row-level security" in str(exc)
-        else:
-            # The SELECT feeding the insert found nothing visible: still no row for brand B.
-            assert inserted == 0
-        session.rollback()
+@pytest.fixture(scope="module")
+def brand_b_ids(two_brands, owner_engine) -> dict[str, uuid.UUID]:
+    """Ids of brand B's rows (and brand A's id), read as the superuser."""
+    (_, brand_a), (user_b, brand_b) = two_brands
+    with owner_engine.connect() as conn:
+        def one(sql: str) -> uuid.UUID:
+            return conn.execute(text(sql), {"bid": brand_b}).scalar_one()
+
+        return {
+            "bid": brand_b,
+            "bid_a": brand_a,
+            "owner_b": user_b,
+            "product_b": one("SELECT id FROM products WHERE brand_id = :bid LIMIT 1"),
+            "campaign_b": one("SELECT id FROM campaigns WHERE brand_id = :bid LIMIT 1"),
+            "submission_b": one(
+                "SELECT s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
+                " WHERE c.brand_id = :bid LIMIT 1"
+            ),
+        }
+
+
+@pytest.mark.parametrize("case", sorted(INSERTS))
+def test_brand_user_cannot_write_rows_into_another_brand(case, two_brands, brand_b_ids, app_engine):
+    (user_a, _), _ = two_brands
+    statement = INSERTS[case]
+    params = {k: v for k, v in brand_b_ids.items() if f":{k}" in statement}
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _attempt(app_engine, user_a, statement, params)
+
+
+def test_brand_user_cannot_delete_even_own_campaigns(two_brands, app_engine):
+    (user_a, brand_a), _ = two_brands
+    # Deleting a campaign would cascade to its settlements and tax invoices.
+    assert _attempt(app_engine, user_a, "DELETE FROM campaigns WHERE brand_id = :b", {"b": brand_a}) == 0
+    assert _attempt(app_engine, user_a, "DELETE FROM brands WHERE id = :b", {"b": brand_a}) == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE campaigns SET status = 'completed', current_stage = 12 WHERE brand_id = :b",
+        "UPDATE campaigns SET status = 'live' WHERE brand_id = :b",
+        "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
+        " proposal_deadline, status, current_stage) SELECT :b, id, 'x', 1, now(), now(), now(), 'live', 10"
+        " FROM products WHERE brand_id = :b LIMIT 1",
+        "UPDATE content_submissions SET published_url = 'https://example.com/x'"
+        " WHERE campaign_id IN (SELECT id FROM campaigns WHERE brand_id = :b)",
+        "UPDATE content_submissions SET status = 'published'"
+        " WHERE campaign_id IN (SELECT id FROM campaigns WHERE brand_id = :b)",
+    ],
+)
+def test_brand_user_cannot_make_staff_moves_on_own_rows(statement, two_brands, app_engine):
+    (user_a, brand_a), _ = two_brands
+    with pytest.raises(DBAPIError, match="a brand may"):
+        _attempt(app_engine, user_a, statement, {"b": brand_a})
+
+
+def test_brand_user_may_edit_own_campaign_and_review_submitted_content(two_brands, app_engine, owner_engine):
+    (user_a, brand_a), _ = two_brands
+    with owner_engine.connect() as conn:
+        submitted = conn.execute(
+            text(
+                "SELECT s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
+                " WHERE c.brand_id = :b AND s.status = 'submitted' LIMIT 1"
+            ),
+            {"b": brand_a},
+        ).scalar()
+    edited = _attempt(
+        app_engine, user_a, "UPDATE campaigns SET description = '설명 수정' WHERE brand_id = :b", {"b": brand_a}
+    )
+    assert edited > 0
+    if submitted is not None:
+        approved = _attempt(
+            app_engine, user_a, "UPDATE content_submissions SET status = 'approved' WHERE id = :s", {"s": submitted}
+        )
+        assert approved == 1
 
 
 def test_brand_user_can_write_own_products(two_brands, app_engine):
@@ -247,16 +329,6 @@ def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
     assert foreign == 0
 
 
-def _attempt(app_engine, actor_id, statement: str, params: dict) -> int:
-    """Run one statement as circlue_app acting as actor_id; rolled back whatever happens."""
-    with Session(app_engine) as session, session.begin():
-        set_actor(session, Actor(user_id=actor_id))
-        try:
-            return session.execute(text(statement), params).rowcount
-        finally:
-            session.rollback()
-
-
 @pytest.mark.parametrize(
     ("actor_email", "statement"),
     [
@@ -266,6 +338,7 @@ def _attempt(app_engine, actor_id, statement: str, params: dict) -> int:
         ("manager@circlue.demo", "INSERT INTO users (email, password_hash, name, role) VALUES ('x@y.z', 'h', 'x', 'admin')"),
         ("manager@circlue.demo", "DELETE FROM users WHERE email = 'brand.glow@circlue.demo'"),
         (None, "UPDATE users SET role = 'admin' WHERE email = 'brand.glow@circlue.demo'"),
+        (None, "INSERT INTO users (email, password_hash, name, role) VALUES ('x@y.z', 'h', 'x', 'admin')"),
         (None, "UPDATE users SET is_active = true, role = 'manager' WHERE email = 'brand.hanmat@circlue.demo'"),
     ],
 )
@@ -280,3 +353,27 @@ def test_allowed_user_writes_still_work(app_engine, users_by_email):
     assert _attempt(app_engine, admin, "UPDATE users SET is_active = false WHERE id = :u", {"u": glow}) == 1
     assert _attempt(app_engine, glow, "UPDATE users SET name = '정하늘2' WHERE id = :u", {"u": glow}) == 1
     assert _attempt(app_engine, None, "UPDATE users SET failed_login_count = 1 WHERE id = :u", {"u": glow}) == 1
+
+
+def test_deactivating_a_user_ends_their_sessions(app_engine, users_by_email):
+    import datetime as dt
+
+    from circlue.repository.users import set_user_active, start_session, validate_session
+
+    admin, hanmat = users_by_email["admin@circlue.demo"], users_by_email["brand.hanmat@circlue.demo"]
+    with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
+        token = start_session(session, user_id=hanmat, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    try:
+        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+            set_user_active(session, user_id=hanmat, active=False)
+        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+            set_user_active(session, user_id=hanmat, active=True)
+        # Reactivated, but the session from before is not revived.
+        with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
+            assert validate_session(session, user_id=hanmat, token=token) is None
+            fresh = start_session(session, user_id=hanmat, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+        with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
+            assert validate_session(session, user_id=hanmat, token=fresh) is not None
+    finally:
+        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+            set_user_active(session, user_id=hanmat, active=True)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from circlue.db import SYSTEM, Actor, set_actor, unit_of_work
+from circlue.db import Actor, act_as_app, operator_unit_of_work, set_actor
 from circlue.korea import brn_check_digit, format_brn, format_krw, vat_for
 from circlue.models import (
     PLATFORMS,
@@ -801,8 +801,9 @@ class _Builder:
         self.plan_users()
         self.write(User)
         admin_id = self.user_ids[ADMIN_EMAIL]
-        # From here on the admin is the acting user: RLS lets staff write brand rows, audit names them.
-        set_actor(self.session, Actor(user_id=admin_id, role="admin"))
+        # Users are written as the owner (the app role may not create accounts); from here on the transaction
+        # runs as circlue_app with the admin acting: RLS lets staff write brand rows, audit names them.
+        act_as_app(self.session, Actor(user_id=admin_id, role="admin"))
         self.plan_brands()
         self.write(Brand, Product, Persona)
         self.load_influencers()
@@ -1594,14 +1595,16 @@ def _counts(session: Session, admin_id: uuid.UUID) -> dict[str, int]:
 def load_demo(
     *, engine: Engine | None = None, influencers: int = 300, seed: int = 20261124, progress: bool = False
 ) -> DemoResult:
-    """Build the demo data set in one transaction; idempotent (second run returns created=False and adds nothing)."""
+    """Build the demo data set in one owner transaction (default engine: circlue.db.owner_engine()); idempotent."""
     if influencers < 20:
         raise ValueError("the demo needs at least 20 influencers")
-    with unit_of_work(SYSTEM, engine=engine) as session:
+    with operator_unit_of_work(engine=engine) as session:
         # Two first starts at once (two app processes) must not both build: the second waits, then finds it.
         session.execute(select(func.pg_advisory_xact_lock(_DEMO_LOCK_ID)))
         admin_id = session.scalar(select(User.id).where(User.email == ADMIN_EMAIL))
         created = admin_id is None
         if created:
             admin_id = _Builder(session, seed=seed, influencers=influencers, progress=progress).build()
+        else:
+            act_as_app(session, Actor(user_id=admin_id, role="admin"))
         return DemoResult(created=created, counts=_counts(session, admin_id))

@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,8 +105,11 @@ def list_users(session: Session) -> list[UserRow]:
 
 
 def set_user_active(session: Session, *, user_id: uuid.UUID, active: bool) -> None:
-    """Activate or deactivate a user; validate_session refuses a deactivated user's sessions at the next click."""
-    result = session.execute(update(User).where(User.id == user_id).values(is_active=active))
+    """Activate or deactivate a user; deactivation also revokes their sessions, so reactivation revives none."""
+    values: dict = {"is_active": active}
+    if not active:
+        values["sessions_revoked_at"] = func.now()
+    result = session.execute(update(User).where(User.id == user_id).values(**values))
     if result.rowcount == 0:
         raise NotFound("사용자를 찾을 수 없습니다 / user not found")
 
@@ -139,13 +142,6 @@ def record_failed_login(
     return False
 
 
-def is_locked(session: Session, *, email: str, now: dt.datetime | None = None) -> bool:
-    """True while the account behind this e-mail is locked out."""
-    now = now or _now()
-    until = session.scalar(select(User.locked_until).where(User.email == email.strip().lower()))
-    return until is not None and until > now
-
-
 def start_session(session: Session, *, user_id: uuid.UUID, expires_at: dt.datetime) -> str:
     """Record a successful login and open a server-side session; returns the clear token (kept by the caller)."""
     session.execute(
@@ -154,26 +150,6 @@ def start_session(session: Session, *, user_id: uuid.UUID, expires_at: dt.dateti
     token = new_session_token()
     session.add(UserSession(user_id=user_id, token=token_digest(token), expires_at=expires_at))
     session.flush()
-    return token
-
-
-def resume_session(session: Session, *, user_id: uuid.UUID, cookie_expires_at: dt.datetime) -> str | None:
-    """Adopt the live session a re-login cookie was issued with, rotating its token; None if it was ended."""
-    now = _now()
-    row = session.scalars(
-        select(UserSession)
-        .where(
-            UserSession.user_id == user_id,
-            UserSession.expires_at > now,
-            # The cookie carries the expiry it was issued with; the session row was stored with the same one.
-            func.abs(func.extract("epoch", UserSession.expires_at) - cookie_expires_at.timestamp()) < 2,
-        )
-        .with_for_update()
-    ).first()
-    if row is None:
-        return None
-    token = new_session_token()
-    row.token = token_digest(token)
     return token
 
 
@@ -187,6 +163,7 @@ def validate_session(session: Session, *, user_id: uuid.UUID, token: str) -> Ses
             UserSession.token == token_digest(token),
             UserSession.expires_at > _now(),
             User.is_active.is_(True),
+            or_(User.sessions_revoked_at.is_(None), UserSession.created_at > User.sessions_revoked_at),
         )
     ).first()
     if found is None:
@@ -203,7 +180,3 @@ def end_session(session: Session, *, user_id: uuid.UUID, token: str) -> None:
     )
 
 
-def purge_expired_sessions(session: Session) -> int:
-    """Delete the acting user's expired sessions; returns how many."""
-    result = session.execute(delete(UserSession).where(UserSession.expires_at <= _now()))
-    return result.rowcount or 0

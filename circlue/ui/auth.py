@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 import streamlit as st
@@ -51,19 +52,24 @@ def require_role(*roles: str) -> Actor:
     return actor
 
 
+# The authenticator's re-login cookie is switched off (expiry 0) and signed with a key that lives only in this
+# process: a page reload or a typed URL asks for the password again, and no cookie can ever stand in for a
+# server-side session. Streamlit keeps one session per browser tab, so moving between pages needs no cookie.
+_COOKIE_KEY = secrets.token_urlsafe(32)
+
+
 def _authenticator(credentials: dict) -> stauth.Authenticate:
-    settings = get_settings()
     return stauth.Authenticate(
         credentials,
         cookie_name=COOKIE_NAME,
-        cookie_key=settings.secret_key,
-        cookie_expiry_days=settings.session_hours / 24,
+        cookie_key=_COOKIE_KEY,
+        cookie_expiry_days=0,
         auto_hash=False,
     )
 
 
 def _forget(authenticator: stauth.Authenticate | None) -> None:
-    """Drop every trace of the login from this browser session (and its re-login cookie)."""
+    """Drop every trace of the login from this browser session."""
     if authenticator is not None and st.session_state.get("authentication_status"):
         authenticator.logout(location="unrendered")
     for key in (*_OWN_KEYS, *_AUTHENTICATOR_KEYS):
@@ -93,28 +99,12 @@ def _validated() -> Actor | None:
     return _request_actor(user_id, info.role)
 
 
-def _open_session(authenticator: stauth.Authenticate, candidate: users_repo.LoginCandidate) -> bool:
-    """Create (password login) or adopt (re-login cookie) the server-side session; False if the cookie's was ended."""
-    exp = authenticator.cookie_controller.cookie_model.exp_date
+def _open_session(candidate: users_repo.LoginCandidate) -> None:
+    """Record the login and open its server-side session (expires after Settings.session_hours)."""
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=get_settings().session_hours)
     with unit_of_work(_request_actor(candidate.id, candidate.role)) as session:
-        if exp:
-            # A password login just set the cookie: the session expires with it.
-            token = users_repo.start_session(
-                session, user_id=candidate.id, expires_at=dt.datetime.fromtimestamp(exp, dt.UTC)
-            )
-        else:
-            cookie = authenticator.cookie_controller.get_cookie() or {}
-            if not cookie.get("exp_date"):
-                return False
-            token = users_repo.resume_session(
-                session,
-                user_id=candidate.id,
-                cookie_expires_at=dt.datetime.fromtimestamp(float(cookie["exp_date"]), dt.UTC),
-            )
-            if token is None:
-                return False
+        token = users_repo.start_session(session, user_id=candidate.id, expires_at=expires_at)
     _remember(candidate.id, token, candidate)
-    return True
 
 
 def _record_failures(credentials: dict) -> None:
@@ -203,15 +193,15 @@ def login_page() -> None:
             },
         )
     except LoginError:
-        # A re-login cookie for an account that is no longer active or unlocked.
         _forget(authenticator)
+        st.error(t("login.failed"))
     status = st.session_state.get("authentication_status")
     if status:
         candidate = candidates.get(str(st.session_state.get("username", "")).lower())
-        if candidate is not None and _open_session(authenticator, candidate):
+        if candidate is not None:
+            _open_session(candidate)
             st.rerun()
         _forget(authenticator)
-        st.info(t("login.expired"))
     elif status is False:
         _record_failures(authenticator.authentication_controller.authentication_model.credentials)
         st.error(t("login.failed"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from circlue.db import Actor
-from circlue.ui.auth import require_role
+from circlue.ui.auth import login_page, require_role
 from circlue.ui.i18n import t
 
 ALL = ("brand", "manager", "admin")
@@ -48,6 +48,17 @@ def build_navigation(role: str) -> st.navigation:
             st.Page(p.path, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=p.url_path == "home")
             for p in pages_for(role)
         ]
+    )
+
+
+def login_navigation() -> st.navigation:
+    """Hidden navigation for logged-out visitors: every page's URL shows the login screen."""
+    return st.navigation(
+        [
+            st.Page(login_page, title=t("login.form"), url_path=p.url_path, default=p.url_path == "home")
+            for p in PAGES
+        ],
+        position="hidden",
     )
 
 

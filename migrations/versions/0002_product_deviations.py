@@ -42,6 +42,8 @@ def upgrade() -> None:
     op.execute("ALTER TABLE users ADD COLUMN failed_login_count INTEGER NOT NULL DEFAULT 0")
     op.execute("ALTER TABLE users ADD COLUMN locked_until TIMESTAMP WITH TIME ZONE")
     op.execute("ALTER TABLE users ADD COLUMN last_login_at TIMESTAMP WITH TIME ZONE")
+    # Sessions are visible only to their own user, so an admin ends someone's sessions by date, not by delete.
+    op.execute("ALTER TABLE users ADD COLUMN sessions_revoked_at TIMESTAMP WITH TIME ZONE")
     # Sessions are looked up by user on every click; brands by owner in every RLS policy.
     op.execute("CREATE INDEX idx_user_sessions_user_id ON user_sessions(user_id)")
     op.execute("CREATE INDEX idx_brands_user_id ON brands(user_id)")
@@ -58,6 +60,7 @@ def downgrade() -> None:
         "idx_user_sessions_user_id",
     ):
         op.execute(f"DROP INDEX IF EXISTS {name}")
+    op.execute("ALTER TABLE users DROP COLUMN sessions_revoked_at")
     op.execute("ALTER TABLE users DROP COLUMN last_login_at")
     op.execute("ALTER TABLE users DROP COLUMN locked_until")
     op.execute("ALTER TABLE users DROP COLUMN failed_login_count")

@@ -62,31 +62,38 @@ STAFF = "(SELECT circlue_is_staff())"
 BY_BRAND = "brand_id = ANY ((SELECT circlue_my_brand_ids())::uuid[])"
 BY_CAMPAIGN = "campaign_id = ANY ((SELECT circlue_my_campaign_ids())::uuid[])"
 
-# table -> (what a brand user may see, may the brand user also write it)
-BRAND_SCOPED: dict[str, tuple[str, bool]] = {
+# The product a campaign or persona names must be one of the brand's own (foreign keys skip RLS).
+OWN_PRODUCT = "product_id IN (SELECT p.id FROM products p)"
+
+# table -> (which rows a brand user sees, what else a row they write must satisfy, the writes they may make).
+# Brand users never DELETE: cascades from a campaign would take settlements and tax invoices with it.
+BRAND_SCOPED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "brands": (
         "user_id = (SELECT circlue_current_user_id()) AND (SELECT circlue_current_role()) IS NOT NULL",
-        True,
+        None,
+        ("INSERT", "UPDATE"),
     ),
-    "products": (BY_BRAND, True),
-    "campaigns": (BY_BRAND, True),
-    "personas": (BY_BRAND, True),
-    "settlements": (BY_BRAND, False),
-    "campaign_target_content": (BY_CAMPAIGN, True),
-    "campaign_influencers": (BY_CAMPAIGN, True),
-    "content_plans": (BY_CAMPAIGN, True),
-    "content_submissions": (BY_CAMPAIGN, True),
-    "performance_metrics": (BY_CAMPAIGN, False),
+    "products": (BY_BRAND, None, ("INSERT", "UPDATE")),
+    "campaigns": (BY_BRAND, OWN_PRODUCT, ("INSERT", "UPDATE")),
+    "personas": (BY_BRAND, f"(product_id IS NULL OR {OWN_PRODUCT})", ("INSERT", "UPDATE")),
+    "settlements": (BY_BRAND, None, ()),
+    "campaign_target_content": (BY_CAMPAIGN, None, ("INSERT", "UPDATE")),
+    "campaign_influencers": (BY_CAMPAIGN, None, ()),
+    # Brands review plans and submissions (0007 limits which columns and statuses they may change).
+    "content_plans": (BY_CAMPAIGN, None, ("UPDATE",)),
+    "content_submissions": (BY_CAMPAIGN, None, ("UPDATE",)),
+    "performance_metrics": (BY_CAMPAIGN, None, ()),
     # Deeper tables lean on their parent's own policy through the sub-select.
-    "content_files": ("submission_id IN (SELECT s.id FROM content_submissions s)", False),
+    "content_files": ("submission_id IN (SELECT s.id FROM content_submissions s)", None, ()),
     "content_revisions": (
         "content_plan_id IN (SELECT p.id FROM content_plans p)"
         " OR submission_id IN (SELECT s.id FROM content_submissions s)",
-        True,
+        None,
+        ("INSERT",),
     ),
-    "comment_analysis": ("performance_metric_id IN (SELECT m.id FROM performance_metrics m)", False),
-    "tax_invoices": ("settlement_id IN (SELECT s.id FROM settlements s)", False),
-    "payments": ("settlement_id IN (SELECT s.id FROM settlements s)", False),
+    "comment_analysis": ("performance_metric_id IN (SELECT m.id FROM performance_metrics m)", None, ()),
+    "tax_invoices": ("settlement_id IN (SELECT s.id FROM settlements s)", None, ()),
+    "payments": ("settlement_id IN (SELECT s.id FROM settlements s)", None, ()),
 }
 
 OWN_ROWS = "user_id = (SELECT circlue_current_user_id())"
@@ -100,21 +107,21 @@ def upgrade() -> None:
     for table in ALL_RLS_TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-    for table, (scope, brand_writes) in BRAND_SCOPED.items():
+    for table, (scope, extra_check, writes) in BRAND_SCOPED.items():
         op.execute(f"CREATE POLICY {table}_staff ON {table} FOR ALL TO circlue_app USING ({STAFF}) WITH CHECK ({STAFF})")
-        if brand_writes:
+        op.execute(f"CREATE POLICY {table}_brand_read ON {table} FOR SELECT TO circlue_app USING ({scope})")
+        check = f"({scope}) AND {extra_check}" if extra_check else scope
+        if "INSERT" in writes:
+            op.execute(f"CREATE POLICY {table}_brand_insert ON {table} FOR INSERT TO circlue_app WITH CHECK ({check})")
+        if "UPDATE" in writes:
             op.execute(
-                f"CREATE POLICY {table}_brand ON {table} FOR ALL TO circlue_app USING ({scope}) WITH CHECK ({scope})"
+                f"CREATE POLICY {table}_brand_update ON {table} FOR UPDATE TO circlue_app"
+                f" USING ({scope}) WITH CHECK ({check})"
             )
-        else:
-            op.execute(f"CREATE POLICY {table}_brand_read ON {table} FOR SELECT TO circlue_app USING ({scope})")
     op.execute(f"CREATE POLICY user_sessions_own ON user_sessions FOR ALL TO circlue_app USING ({OWN_ROWS}) WITH CHECK ({OWN_ROWS})")
     op.execute(f"CREATE POLICY notifications_own ON notifications FOR ALL TO circlue_app USING ({OWN_ROWS}) WITH CHECK ({OWN_ROWS})")
-    # Staff notify brand users (content reviewed, invoice issued): insert for anyone, read only one's own.
-    op.execute(
-        "CREATE POLICY notifications_send ON notifications FOR INSERT TO circlue_app "
-        "WITH CHECK ((SELECT circlue_current_role()) IS NOT NULL)"
-    )
+    # Staff notify brand users (content reviewed, invoice issued); a brand user cannot message others.
+    op.execute(f"CREATE POLICY notifications_staff_send ON notifications FOR INSERT TO circlue_app WITH CHECK ({STAFF})")
     op.execute("CREATE POLICY audit_logs_admin_read ON audit_logs FOR SELECT TO circlue_app USING ((SELECT circlue_is_admin()))")
     # The audit trigger runs as the app: it may append rows naming the acting user (or nobody).
     op.execute(

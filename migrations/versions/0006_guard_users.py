@@ -3,8 +3,8 @@
 users has no row-level security (the login form must read it before anyone is known), so a
 trigger decides what circlue_app may change: only admins create or delete users or change a
 role, e-mail or active flag; other users may touch only their own row's name, password and
-login bookkeeping; with no acting user (login form, operator commands) only new users and the
-failed-login counters. Owners and operators connecting as themselves are not limited.
+login bookkeeping; with no acting user (the login form) only the failed-login counters.
+Operator commands (create-user, demo) connect as the owner, which this guard does not limit.
 
 Revision ID: 0006
 Revises: 0005
@@ -28,9 +28,6 @@ BEGIN
         RETURN COALESCE(NEW, OLD);
     END IF;
     IF actor IS NULL THEN
-        IF TG_OP = 'INSERT' THEN
-            RETURN NEW;
-        END IF;
         IF TG_OP = 'UPDATE' AND (NEW.id, NEW.email, NEW.password_hash, NEW.name, NEW.role, NEW.is_active)
                 IS NOT DISTINCT FROM (OLD.id, OLD.email, OLD.password_hash, OLD.name, OLD.role, OLD.is_active) THEN
             RETURN NEW;
