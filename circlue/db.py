@@ -173,8 +173,8 @@ def operator_unit_of_work(*, engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
-def run_migrations(url: str | None = None, revision: str = "head") -> None:
-    """Apply alembic migrations as the owner, serialised across processes by an advisory lock."""
+def run_migrations(url: str | None = None, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Migrate as the owner up (or down) to `revision`, serialised across processes by an advisory lock."""
     from alembic import command
     from alembic.config import Config
 
@@ -183,9 +183,18 @@ def run_migrations(url: str | None = None, revision: str = "head") -> None:
     cfg.set_main_option("script_location", str(_ROOT / "migrations"))
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            # A session-level lock (not a transaction one): revisions that build indexes CONCURRENTLY
+            # commit in the middle, and the lock must outlive those commits.
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
+            conn.commit()
+            try:
+                cfg.attributes["connection"] = conn
+                (command.downgrade if downgrade else command.upgrade)(cfg, revision)
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_ID})
+                conn.commit()
     finally:
         engine.dispose()

@@ -31,10 +31,12 @@ def run_migrations_online() -> None:
 
     engine = create_engine(owner_url())
     try:
-        with engine.begin() as conn:
+        # No outer transaction: alembic owns it, so revisions may leave it (CREATE INDEX CONCURRENTLY).
+        with engine.connect() as conn:
             context.configure(connection=conn)
             with context.begin_transaction():
                 context.run_migrations()
+            conn.commit()
     finally:
         engine.dispose()
 

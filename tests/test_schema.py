@@ -108,20 +108,14 @@ def test_downgrade_base_removes_everything_and_upgrade_works_again():
     url = create_database("circlue_rollback")
     try:
         db.run_migrations(url)
-        from alembic import command
-        from alembic.config import Config
-
-        cfg = Config(str(Path(db.__file__).resolve().parent.parent / "alembic.ini"))
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "base")
+        db.run_migrations(url, "base", downgrade=True)
         after = snapshot(url)
         assert after["tables"] == set() and after["functions"] == set() and after["triggers"] == set()
+        engine = create_engine(url)
         with engine.connect() as conn:
             policies = conn.execute(text("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'")).scalar()
-        assert policies == 0
         engine.dispose()
+        assert policies == 0
         db.run_migrations(url)
         assert len(snapshot(url)["tables"]) == 20
     finally:
