@@ -56,7 +56,7 @@ def main() -> None:
         db.run_migrations(url)
         rows.append(("alembic upgrade head (empty database)", f"{time.perf_counter() - started:.2f} s"))
         started = time.perf_counter()
-        load_demo(engine=db.app_engine(url), influencers=args.influencers)
+        load_demo(engine=db.owner_engine(url), influencers=args.influencers)
         rows.append((f"demo load ({args.influencers:,} influencers)", f"{time.perf_counter() - started:.2f} s"))
 
         owner = create_engine(url)

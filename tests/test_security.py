@@ -170,7 +170,8 @@ def test_brand_user_cannot_delete_even_own_campaigns(two_brands, app_engine):
         " FROM products WHERE brand_id = :b LIMIT 1",
         "UPDATE content_submissions SET published_url = 'https://example.com/x'"
         " WHERE campaign_id IN (SELECT id FROM campaigns WHERE brand_id = :b)",
-        "UPDATE content_submissions SET status = 'published'"
+        # Whatever each row's status, this is never a brand's review move (only submitted -> approved/revision).
+        "UPDATE content_submissions SET status = CASE status WHEN 'submitted' THEN 'published' ELSE 'submitted' END"
         " WHERE campaign_id IN (SELECT id FROM campaigns WHERE brand_id = :b)",
     ],
 )

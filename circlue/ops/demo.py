@@ -937,9 +937,12 @@ class _Builder:
     # -- campaigns -----------------------------------------------------------------------------
 
     def plan_campaigns(self) -> None:
-        """Plan campaigns so that every workflow status appears, spread over the brands."""
-        statuses = [*CAMPAIGN_STATUSES, "live", "monitoring", "completed"]
-        self.rng.shuffle(statuses)
+        """Plan campaigns so that every workflow status appears and every brand has one on air."""
+        # The first len(_BRANDS) go one to each brand: every brand user's home shows a live campaign and reach.
+        on_air = ["live", "monitoring"] * len(_BRANDS)
+        rest = [*CAMPAIGN_STATUSES, "completed"]
+        self.rng.shuffle(rest)
+        statuses = on_air[: len(_BRANDS)] + rest
         products = {b.key: self.rng.sample(b.products, len(b.products)) for b in _BRANDS}
         loop_proposal = loop_content = True
         for n, status in enumerate(statuses):

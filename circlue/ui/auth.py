@@ -129,7 +129,10 @@ def _demo_accounts() -> None:
     with st.expander(t("login.demo_title"), expanded=True):
         st.caption(t("login.demo_note", password=DEMO_PASSWORD))
         st.table(
-            [{"email": a.email, "role": t(f"role.{a.role}"), "brand": a.brand or ""} for a in DEMO_ACCOUNTS],
+            [
+                {t("col.email"): a.email, t("col.role"): t(f"role.{a.role}"), t("col.brand"): a.brand or ""}
+                for a in DEMO_ACCOUNTS
+            ],
         )
 
 
