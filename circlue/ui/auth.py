@@ -68,10 +68,12 @@ def _authenticator(credentials: dict) -> stauth.Authenticate:
     )
 
 
-def _forget(authenticator: stauth.Authenticate | None) -> None:
-    """Drop every trace of the login from this browser session."""
-    if authenticator is not None and st.session_state.get("authentication_status"):
-        authenticator.logout(location="unrendered")
+def _forget() -> None:
+    """Drop every trace of the login from this browser session, the authenticator's own state included.
+
+    Leaving the authenticator's authentication_status behind would let the login page reopen a session
+    without asking for the password.
+    """
     for key in (*_OWN_KEYS, *_AUTHENTICATOR_KEYS):
         st.session_state.pop(key, None)
 
@@ -137,13 +139,13 @@ def _demo_accounts() -> None:
 
 
 def logout() -> None:
-    """End the server-side session, delete the re-login cookie, and forget the user in this browser."""
+    """End the server-side session and forget the user in this browser tab."""
     actor = current_actor()
     token = st.session_state.get(TOKEN)
     if actor is not None and token:
         with unit_of_work(actor) as session:
             users_repo.end_session(session, user_id=actor.user_id, token=token)
-    _forget(_authenticator({"usernames": {}}))
+    _forget()
 
 
 def session_actor() -> Actor | None:
@@ -152,8 +154,7 @@ def session_actor() -> Actor | None:
         return None
     actor = _validated()
     if actor is None:
-        for key in _OWN_KEYS:
-            st.session_state.pop(key, None)
+        _forget()
         st.session_state[NOTICE] = "login.expired"
     return actor
 
@@ -176,9 +177,9 @@ def login_page() -> None:
     }
     # One Authenticate per run: its cookie manager is a keyed component.
     authenticator = _authenticator(credentials)
-    if st.session_state.get("authentication_status"):
-        # The authenticator still believes in a login whose server-side session has ended.
-        _forget(authenticator)
+    if st.session_state.get("authentication_status") and not st.session_state.get(TOKEN):
+        # Defence in depth: never trust an authenticator login that has no live server-side session behind it.
+        _forget()
     st.title(t("app.title"))
     st.caption(t("app.tagline"))
     notice = st.session_state.pop(NOTICE, None)
@@ -196,7 +197,7 @@ def login_page() -> None:
             },
         )
     except LoginError:
-        _forget(authenticator)
+        _forget()
         st.error(t("login.failed"))
     status = st.session_state.get("authentication_status")
     if status:
@@ -204,7 +205,7 @@ def login_page() -> None:
         if candidate is not None:
             _open_session(candidate)
             st.rerun()
-        _forget(authenticator)
+        _forget()
     elif status is False:
         _record_failures(authenticator.authentication_controller.authentication_model.credentials)
         st.error(t("login.failed"))
