@@ -22,6 +22,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _embedded = None
+_embedded_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,15 @@ def start_embedded(data_dir: Path) -> str:
 
 
 def owner_url() -> str:
-    """URL of the schema owner: DATABASE_URL, or the embedded server started on demand."""
+    """URL of the schema owner: DATABASE_URL, or the embedded server started on demand (once per process)."""
+    global _embedded_url
     settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
     with _lock:
-        if settings.database_url:
-            return settings.database_url
-        return start_embedded(settings.data_dir)
+        if _embedded_url is None:
+            _embedded_url = start_embedded(settings.data_dir)
+        return _embedded_url
 
 
 def _app_engine(url: str, app_role: str) -> Engine:
