@@ -6,6 +6,7 @@ import streamlit as st
 from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.repository import campaigns as campaigns_repo
+from circlue.ui.flash import flash, show_flash
 from circlue.ui.format import format_date, format_krw
 from circlue.ui.i18n import status_label, t
 from circlue.ui.navigation import STAFF, guard
@@ -13,6 +14,7 @@ from circlue.workflow import CAMPAIGN_STATUSES, allowed_next
 
 actor = guard("campaigns")
 st.header(t("nav.campaigns"))
+show_flash()
 
 status = st.selectbox(
     t("filter.status"),
@@ -71,5 +73,4 @@ if actor.role in STAFF:
                 except DomainError as exc:
                     st.error(str(exc))
                 else:
-                    st.toast(t("campaigns.moved", title=campaign.title, status=status_label(target)))
-                    st.rerun()
+                    flash(t("campaigns.moved", title=campaign.title, status=status_label(target)))

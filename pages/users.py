@@ -9,12 +9,14 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.models import ROLES
 from circlue.repository import users as users_repo
+from circlue.ui.flash import flash, show_flash
 from circlue.ui.format import format_datetime
 from circlue.ui.i18n import t
 from circlue.ui.navigation import guard
 
 actor = guard("users")
 st.header(t("nav.users"))
+show_flash()
 
 with unit_of_work(actor) as session:
     rows = users_repo.list_users(session)
@@ -47,7 +49,7 @@ with left, st.form("create_user", clear_on_submit=False):
         except DomainError as exc:
             st.error(str(exc))
         else:
-            st.success(t("users.created", email=created.email))
+            flash(t("users.created", email=created.email))
 
 with right, st.form("toggle_user"):
     st.subheader(t("users.toggle"))
@@ -65,5 +67,4 @@ with right, st.form("toggle_user"):
         else:
             with unit_of_work(actor) as session:
                 users_repo.set_user_active(session, user_id=uuid.UUID(picked), active=not target.is_active)
-            st.success(t("users.activated" if not target.is_active else "users.deactivated", email=target.email))
-            st.rerun()
+            flash(t("users.activated" if not target.is_active else "users.deactivated", email=target.email))

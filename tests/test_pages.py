@@ -297,3 +297,31 @@ def test_expired_session_is_out_at_the_next_click(logged_in, owner_engine, users
     assert not at.exception
     assert "우리 브랜드 현황" not in [h.value for h in at.header]
     assert "세션이 끝났습니다. 다시 로그인하세요." in [i.value for i in at.info]
+
+
+def test_admin_creates_a_user_from_the_form(logged_in, owner_engine):
+    at = logged_in("admin@circlue.demo", page="pages/users.py").run()
+    at.text_input(key="new_email").input("Li.Na@Circlue.AI")
+    at.text_input(key="new_name").input("李娜")
+    at.selectbox(key="new_role").set_value("manager")
+    at.text_input(key="new_password").input("매니저 비밀번호 2026")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "li.na@circlue.ai 계정을 만들었습니다." in [s.value for s in at.success]
+    assert "li.na@circlue.ai" in set(at.dataframe[0].value["이메일"])
+    with owner_engine.connect() as conn:
+        row = conn.execute(text("SELECT name, role FROM users WHERE email = 'li.na@circlue.ai'")).one()
+    assert tuple(row) == ("李娜", "manager")
+
+
+def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine):
+    at = logged_in("admin@circlue.demo", page="pages/users.py").run()
+    at.text_input(key="new_email").input("not-an-email")
+    at.text_input(key="new_name").input("홍길동")
+    at.text_input(key="new_password").input("long enough password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("올바른 이메일" in e.value for e in at.error)
+    assert at.text_input(key="new_name").value == "홍길동", "the form keeps what was typed"
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users WHERE name = '홍길동'")).scalar() == 0

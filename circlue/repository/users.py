@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -99,8 +99,9 @@ def create_user(session: Session, *, email: str, name: str, role: str, password:
 
 
 def list_users(session: Session) -> list[UserRow]:
-    """Every user, staff first, then by e-mail."""
-    users = session.scalars(select(User).order_by(User.role.desc(), User.email)).all()
+    """Every user: admins, then managers, then brand users, each by e-mail."""
+    rank = case({"admin": 0, "manager": 1}, value=User.role, else_=2)
+    users = session.scalars(select(User).order_by(rank, User.email)).all()
     return [_row(u) for u in users]
 
 
