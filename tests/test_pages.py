@@ -325,3 +325,37 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
     assert at.text_input(key="new_name").value == "홍길동", "the form keeps what was typed"
     with owner_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM users WHERE name = '홍길동'")).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("email", "page", "budget"),
+    [
+        # Measured: 7, 9, 10 with the home page behind app.py's login check; 4 for a page on its own.
+        ("manager@circlue.demo", APP, 8),
+        ("brand.glow@circlue.demo", APP, 10),
+        ("admin@circlue.demo", APP, 11),
+        ("manager@circlue.demo", "pages/campaigns.py", 5),
+        ("admin@circlue.demo", "pages/settlements.py", 5),
+        ("admin@circlue.demo", "pages/audit.py", 5),
+    ],
+)
+def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budget):
+    """No query per row (N+1): the count stays small and independent of how many rows a page shows."""
+    from sqlalchemy import event
+
+    from circlue.db import app_engine
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    at = logged_in(email, page=page)
+    engine = app_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        at.run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert not at.exception
+    assert 0 < len(statements) <= budget, "\n".join(statements)

@@ -70,7 +70,7 @@ class AdminHome:
 
 def manager_home(session: Session, *, today: dt.date) -> ManagerHome:
     """Campaign counts per stage and proposal deadlines within a week of `today`."""
-    counts = dict(session.execute(select(Campaign.status, func.count()).group_by(Campaign.status)).tuples().all())
+    counts = dict(session.execute(select(Campaign.status, func.count()).group_by(Campaign.status)).all())
     rows = session.execute(
         select(Campaign.id, Campaign.title, Brand.name, Campaign.status, Campaign.proposal_deadline)
         .join(Brand, Brand.id == Campaign.brand_id)
@@ -128,7 +128,7 @@ def admin_home(session: Session, *, now: dt.datetime) -> AdminHome:
     open_count, open_amount = session.execute(
         select(func.count(), func.coalesce(func.sum(Settlement.amount), 0)).where(Settlement.status != "paid")
     ).one()
-    by_role = dict(session.execute(select(User.role, func.count()).group_by(User.role)).tuples().all())
+    by_role = dict(session.execute(select(User.role, func.count()).group_by(User.role)).all())
     locked = session.scalar(
         select(func.count()).select_from(User).where(and_(User.locked_until.is_not(None), User.locked_until > now))
     )

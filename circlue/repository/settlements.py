@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from circlue.models import Brand, Campaign, Payment, Settlement, TaxInvoice
@@ -37,7 +38,7 @@ def list_settlements(session: Session, *, status: str | None = None, limit: int 
     )
     invoice = (
         select(TaxInvoice.settlement_id, TaxInvoice.invoice_number, TaxInvoice.total_amount)
-        .distinct(TaxInvoice.settlement_id)
+        .ext(distinct_on(TaxInvoice.settlement_id))
         .order_by(TaxInvoice.settlement_id, TaxInvoice.issued_date.desc())
         .subquery()
     )
