@@ -64,11 +64,12 @@ if actor.role in STAFF:
     else:
         with st.form("advance_form"):
             target = st.selectbox(t("campaigns.to"), options=options, format_func=status_label, key="advance_to")
+            note = st.text_input(t("campaigns.note"), key="advance_note", max_chars=1000)
             if st.form_submit_button(t("campaigns.advance")):
                 try:
                     with unit_of_work(actor) as session:
                         campaigns_repo.advance_campaign(
-                            session, campaign_id=campaign.id, to=target, expected_status=campaign.status
+                            session, campaign_id=campaign.id, to=target, expected_status=campaign.status, note=note
                         )
                 except DomainError as exc:
                     st.error(str(exc))

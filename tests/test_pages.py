@@ -241,29 +241,43 @@ def test_password_login_opens_a_server_side_session(owner_engine, users_by_email
     assert "승인 대기 및 시스템" in [h.value for h in at.header]
 
 
-def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engine):
-    with owner_engine.connect() as conn:
+def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engine, users_by_email):
+    # A campaign of the test's own: the workflow trigger lets no one move a shared demo row back.
+    with owner_engine.begin() as conn:
         campaign_id = conn.execute(
-            text("SELECT id FROM campaigns WHERE status = 'creating' ORDER BY title LIMIT 1")
+            text(
+                "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
+                " proposal_deadline) SELECT brand_id, id, '워크플로 테스트 캠페인', 1000000, current_date,"
+                " current_date + 30, current_date + 7 FROM products ORDER BY name LIMIT 1 RETURNING id"
+            )
         ).scalar_one()
     try:
         at = logged_in("manager@circlue.demo", page="pages/campaigns.py").run()
         at.selectbox(key="campaign_status_filter").set_value("creating").run()
         at.selectbox(key="advance_campaign").set_value(str(campaign_id)).run()
         at.selectbox(key="advance_to").set_value("submitted")
+        at.text_input(key="advance_note").input("브랜드 확인 완료")
         at.button[0].click().run()
         assert not at.exception
         with owner_engine.connect() as conn:
             status, stage = conn.execute(
                 text("SELECT status, current_stage FROM campaigns WHERE id = :id"), {"id": campaign_id}
             ).one()
+            history = conn.execute(
+                text(
+                    "SELECT from_status, to_status, changed_by, note FROM campaign_status_history"
+                    " WHERE campaign_id = :id ORDER BY changed_at, to_status DESC"
+                ),
+                {"id": campaign_id},
+            ).all()
         assert (status, stage) == ("submitted", 2)
+        assert [tuple(h) for h in history][-1] == (
+            "creating", "submitted", users_by_email["manager@circlue.demo"], "브랜드 확인 완료"
+        )
+        assert any("'워크플로 테스트 캠페인' → 제출됨" in s.value for s in at.success)
     finally:
-        # AppTest actions commit through the app's own unit_of_work: put the shared demo row back.
         with owner_engine.begin() as conn:
-            conn.execute(
-                text("UPDATE campaigns SET status = 'creating', current_stage = 1 WHERE id = :id"), {"id": campaign_id}
-            )
+            conn.execute(text("DELETE FROM campaigns WHERE id = :id"), {"id": campaign_id})
 
 
 def test_unreachable_database_shows_how_to_fix_it(monkeypatch, migrated_url):

@@ -83,8 +83,11 @@ def test_head_deviations_from_the_seed_are_documented(seed_and_0001, migrated_ur
     head = snapshot(migrated_url)
     docs = DOCS.read_text(encoding="utf-8")
     seed_columns = {(c[0], c[1]): c for c in seed["columns"]}
+    seed_tables = {t[0] for t in seed["tables"]}
     for column in head["columns"]:
         key = (column[0], column[1])
+        if column[0] not in seed_tables:
+            continue  # a new table is documented as a whole, below
         if key not in seed_columns:
             assert f"{column[0]}.{column[1]}" in docs, f"new column {key} has no line in docs/schema.md"
         elif seed_columns[key] != column:
@@ -108,6 +111,7 @@ def test_downgrade_base_removes_everything_and_upgrade_works_again():
     url = create_database("circlue_rollback")
     try:
         db.run_migrations(url)
+        head = snapshot(url)
         db.run_migrations(url, "base", downgrade=True)
         after = snapshot(url)
         assert after["tables"] == set() and after["functions"] == set() and after["triggers"] == set()
@@ -117,6 +121,6 @@ def test_downgrade_base_removes_everything_and_upgrade_works_again():
         engine.dispose()
         assert policies == 0
         db.run_migrations(url)
-        assert len(snapshot(url)["tables"]) == 20
+        assert snapshot(url) == head
     finally:
         drop_database(url)

@@ -2,7 +2,7 @@
 
 from circlue.models.base import Base
 from circlue.models.brands import Brand
-from circlue.models.campaigns import Campaign, CampaignInfluencer, CampaignTargetContent
+from circlue.models.campaigns import Campaign, CampaignInfluencer, CampaignStatusHistory, CampaignTargetContent
 from circlue.models.content import ContentFile, ContentPlan, ContentRevision, ContentSubmission
 from circlue.models.influencers import PLATFORMS, Influencer
 from circlue.models.metrics import CommentAnalysis, PerformanceMetric
@@ -21,6 +21,7 @@ __all__ = [
     "Brand",
     "Campaign",
     "CampaignInfluencer",
+    "CampaignStatusHistory",
     "CampaignTargetContent",
     "CommentAnalysis",
     "ContentFile",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ARRAY, ForeignKey, String, Text, text
+from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from circlue.models.base import Base, CreatedAt, Money, UpdatedAt, UuidPk
@@ -64,3 +64,17 @@ class CampaignInfluencer(Base):
     production_deadline: Mapped[dt.date | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+class CampaignStatusHistory(Base):
+    """One status change of a campaign, written by the workflow trigger (migration 0009)."""
+
+    __tablename__ = "campaign_status_history"
+
+    id: Mapped[UuidPk]
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(50))
+    to_status: Mapped[str] = mapped_column(String(50))
+    changed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("CURRENT_TIMESTAMP"))

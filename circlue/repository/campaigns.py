@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from circlue.errors import NotFound, ValidationError
-from circlue.models import Brand, Campaign, CampaignInfluencer, Product
+from circlue.models import Brand, Campaign, CampaignInfluencer, CampaignStatusHistory, Product, User
 from circlue.workflow import CAMPAIGN_STATUSES, check_transition, stage_of
 
 
@@ -81,8 +81,14 @@ def list_campaigns(
     return [CampaignRow(*r) for r in session.execute(query).all()]
 
 
-def advance_campaign(session: Session, *, campaign_id: uuid.UUID, to: str, expected_status: str) -> str:
-    """Move a campaign to `to` if the workflow allows it and nobody changed it meanwhile; returns the new status."""
+def advance_campaign(
+    session: Session, *, campaign_id: uuid.UUID, to: str, expected_status: str, note: str | None = None
+) -> str:
+    """Move a campaign to `to` if the workflow allows it and nobody changed it meanwhile; returns the new status.
+
+    The database trigger checks the move again, sets current_stage and writes campaign_status_history
+    with the acting user and `note`.
+    """
     campaign = session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()).first()
     if campaign is None:
         raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")
@@ -92,6 +98,39 @@ def advance_campaign(session: Session, *, campaign_id: uuid.UUID, to: str, expec
             "someone else changed this campaign first; reload"
         )
     check_transition(campaign.status, to)
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ValidationError("메모는 1000자 이하여야 합니다 / the note must be 1000 characters or fewer")
+    session.execute(text("SELECT set_config('circlue.status_note', :note, true)"), {"note": note})
     campaign.status = to
     campaign.current_stage = stage_of(to)
+    session.flush()
     return to
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One move of a campaign through the workflow."""
+
+    changed_at: dt.datetime
+    from_status: str | None
+    to_status: str
+    changed_by: str | None
+    note: str | None
+
+
+def status_history(session: Session, *, campaign_id: uuid.UUID) -> list[StatusChange]:
+    """A campaign's status changes, oldest first, with who made them."""
+    rows = session.execute(
+        select(
+            CampaignStatusHistory.changed_at,
+            CampaignStatusHistory.from_status,
+            CampaignStatusHistory.to_status,
+            User.name,
+            CampaignStatusHistory.note,
+        )
+        .outerjoin(User, User.id == CampaignStatusHistory.changed_by)
+        .where(CampaignStatusHistory.campaign_id == campaign_id)
+        .order_by(CampaignStatusHistory.changed_at, CampaignStatusHistory.id)
+    ).all()
+    return [StatusChange(*r) for r in rows]

@@ -28,11 +28,11 @@ BEGIN
         RETURN NEW;
     END IF;
     IF TG_TABLE_NAME = 'campaigns' THEN
-        IF TG_OP = 'INSERT' AND NEW.status = 'creating' AND NEW.current_stage IS NOT DISTINCT FROM 1 THEN
+        -- current_stage follows status (the 0009 workflow trigger sets it), so only status is checked here.
+        IF TG_OP = 'INSERT' AND NEW.status = 'creating' THEN
             RETURN NEW;
         END IF;
-        IF TG_OP = 'UPDATE' AND ((NEW.status, NEW.current_stage) IS NOT DISTINCT FROM (OLD.status, OLD.current_stage)
-                OR (OLD.status = 'creating' AND NEW.status = 'submitted' AND NEW.current_stage = 2)) THEN
+        IF TG_OP = 'UPDATE' AND (NEW.status = OLD.status OR (OLD.status = 'creating' AND NEW.status = 'submitted')) THEN
             RETURN NEW;
         END IF;
         RAISE EXCEPTION 'a brand may create and submit campaigns; only staff move them further'
