@@ -311,9 +311,16 @@ def test_update_through_the_app_leaves_one_audit_row_naming_the_user(app_engine,
     assert old != new
 
 
-def test_app_cannot_update_or_delete_audit_rows(app_engine, users_by_email):
+def test_app_cannot_write_audit_rows_itself(app_engine, users_by_email):
     admin = users_by_email["admin@circlue.demo"]
-    for statement in ("UPDATE audit_logs SET action = 'x'", "DELETE FROM audit_logs", "TRUNCATE audit_logs"):
+    for statement in (
+        "UPDATE audit_logs SET action = 'x'",
+        "DELETE FROM audit_logs",
+        "TRUNCATE audit_logs",
+        # Only the audit trigger writes entries: the app cannot forge one.
+        f"INSERT INTO audit_logs (user_id, action) VALUES ('{admin}', 'DELETE')",
+        "INSERT INTO audit_logs (action) VALUES ('DELETE')",
+    ):
         with pytest.raises(DBAPIError, match="permission denied"):
             with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
                 session.execute(text(statement))

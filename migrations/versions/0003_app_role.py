@@ -53,8 +53,9 @@ def upgrade() -> None:
     op.execute("GRANT USAGE ON SCHEMA public TO circlue_app")
     for table in READ_WRITE_TABLES:
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO circlue_app")
-    # Audit rows are append-only for the app: no UPDATE, no DELETE, no TRUNCATE.
-    op.execute("GRANT SELECT, INSERT ON audit_logs TO circlue_app")
+    # The app only reads audit rows (admins, under RLS); the audit trigger writes them as the owner (0005),
+    # so the app can neither forge, change nor delete one.
+    op.execute("GRANT SELECT ON audit_logs TO circlue_app")
 
 
 def downgrade() -> None:

@@ -123,11 +123,8 @@ def upgrade() -> None:
     # Staff notify brand users (content reviewed, invoice issued); a brand user cannot message others.
     op.execute(f"CREATE POLICY notifications_staff_send ON notifications FOR INSERT TO circlue_app WITH CHECK ({STAFF})")
     op.execute("CREATE POLICY audit_logs_admin_read ON audit_logs FOR SELECT TO circlue_app USING ((SELECT circlue_is_admin()))")
-    # The audit trigger runs as the app: it may append rows naming the acting user (or nobody).
-    op.execute(
-        "CREATE POLICY audit_logs_append ON audit_logs FOR INSERT TO circlue_app "
-        "WITH CHECK (user_id IS NULL OR user_id = (SELECT circlue_current_user_id()))"
-    )
+    # The audit trigger (SECURITY DEFINER, 0005) appends as the owner, which FORCE makes subject to RLS too.
+    op.execute("CREATE POLICY audit_logs_owner_append ON audit_logs FOR INSERT TO CURRENT_USER WITH CHECK (true)")
     op.execute(
         "GRANT EXECUTE ON FUNCTION circlue_current_user_id(), circlue_current_role(), circlue_is_staff(),"
         " circlue_is_admin(), circlue_my_brand_ids(), circlue_my_campaign_ids() TO circlue_app"

@@ -1,7 +1,9 @@
 """Audit trail: every insert, update and delete on a business table writes audit_logs.
 
 The trigger reads who acted from circlue.user_id / circlue.ip / circlue.user_agent, so no write
-path through the app can skip it. Secrets (password_hash, session token) never enter the log.
+path through the app can skip it. It runs as the owner (SECURITY DEFINER): the app role has no
+INSERT on audit_logs, so it cannot forge an entry. Secrets (password_hash, session token) never
+enter the log.
 
 Revision ID: 0005
 Revises: 0004
@@ -39,7 +41,7 @@ AUDITED_TABLES: tuple[str, ...] = (
 
 AUDIT_FUNCTION = """
 CREATE FUNCTION circlue_audit() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     uid uuid := NULLIF(current_setting('circlue.user_id', true), '')::uuid;
     ip inet := NULLIF(current_setting('circlue.ip', true), '')::inet;
