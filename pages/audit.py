@@ -32,7 +32,7 @@ else:
         pd.DataFrame(
             {
                 t("col.when"): [format_datetime(r.created_at) for r in rows],
-                t("col.who"): [r.user_email or "system" for r in rows],
+                t("col.who"): [r.user_email or t("audit.system") for r in rows],
                 t("col.action"): [r.action for r in rows],
                 t("col.entity"): [f"{r.entity_type}:{r.entity_id}" for r in rows],
                 t("col.ip"): [str(r.ip_address) if r.ip_address else "" for r in rows],

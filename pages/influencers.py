@@ -8,7 +8,7 @@ from circlue.errors import DomainError
 from circlue.models import PLATFORMS
 from circlue.repository import influencers as influencers_repo
 from circlue.ui.format import format_krw
-from circlue.ui.i18n import t
+from circlue.ui.i18n import platform_label, t
 from circlue.ui.navigation import guard
 
 actor = guard("influencers")
@@ -18,7 +18,7 @@ c1, c2, c3 = st.columns(3)
 platform = c1.selectbox(
     t("filter.platform"),
     options=[None, *PLATFORMS],
-    format_func=lambda p: t("filter.all") if p is None else p,
+    format_func=lambda p: t("filter.all") if p is None else platform_label(p),
     key="influencer_platform",
 )
 query = c2.text_input(t("filter.search"), key="influencer_query", max_chars=100)
@@ -40,7 +40,7 @@ else:
         pd.DataFrame(
             {
                 t("col.name"): [r.name for r in rows],
-                t("col.platform"): [r.platform for r in rows],
+                t("col.platform"): [platform_label(r.platform) for r in rows],
                 t("col.category"): [r.category for r in rows],
                 t("col.region"): [r.region for r in rows],
                 t("col.followers"): [r.followers for r in rows],

@@ -373,3 +373,13 @@ def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budge
         event.remove(engine, "before_cursor_execute", count)
     assert not at.exception
     assert 0 < len(statements) <= budget, "\n".join(statements)
+
+
+def test_influencer_search_filters_by_platform_with_chinese_names(logged_in):
+    at = logged_in("manager@circlue.demo", page="pages/influencers.py").run()
+    at.selectbox(key="influencer_platform").set_value("xiaohongshu").run()
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert len(frame) > 0 and set(frame["플랫폼"]) == {"샤오홍슈 (小红书)"}
+    followers = list(frame["팔로워"])
+    assert followers == sorted(followers, reverse=True)

@@ -142,6 +142,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.monitoring": {"ko": "모니터링", "en": "Monitoring"},
     "status.completed": {"ko": "완료", "en": "Completed"},
     "status.cancelled": {"ko": "취소", "en": "Cancelled"},
+    "platform.douyin": {"ko": "더우인 (抖音)", "en": "Douyin (抖音)"},
+    "platform.xiaohongshu": {"ko": "샤오홍슈 (小红书)", "en": "Xiaohongshu (小红书)"},
+    "platform.weibo": {"ko": "웨이보 (微博)", "en": "Weibo (微博)"},
+    "platform.bilibili": {"ko": "빌리빌리 (哔哩哔哩)", "en": "Bilibili (哔哩哔哩)"},
+    "audit.system": {"ko": "시스템", "en": "system"},
     "settlement.pending": {"ko": "대기", "en": "Pending"},
     "settlement.invoiced": {"ko": "계산서 발행", "en": "Invoiced"},
     "settlement.paid": {"ko": "입금 완료", "en": "Paid"},
@@ -161,6 +166,11 @@ def t(key: str, **values: object) -> str:
         return key
     text = entry.get(current_language()) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def platform_label(platform: str | None) -> str:
+    """A platform's name in the current language, with its Chinese name."""
+    return t(f"platform.{platform}") if platform else "—"
 
 
 def status_label(status: str) -> str:
