@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from circlue.config import get_settings
 
@@ -177,28 +179,36 @@ def operator_unit_of_work(*, engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
-def run_migrations(url: str | None = None, revision: str = "head", *, downgrade: bool = False) -> None:
-    """Migrate as the owner up (or down) to `revision`, serialised across processes by an advisory lock."""
+def _wait_for_migration_lock(conn, timeout_s: float) -> None:  # noqa: ANN001 - an autocommit Connection
+    """Take the migration lock, polling: a blocked pg_advisory_lock would hold a snapshot that CREATE INDEX
+    CONCURRENTLY in the migrating process must wait for, and PostgreSQL would call it a deadlock."""
+    deadline = time.monotonic() + timeout_s
+    while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_ID}).scalar():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"another process has been migrating this database for over {timeout_s:.0f} s")
+        time.sleep(0.2)
+
+
+def run_migrations(
+    url: str | None = None, revision: str = "head", *, downgrade: bool = False, lock_timeout_s: float = 600
+) -> None:
+    """Migrate as the owner up (or down) to `revision`, one process at a time (advisory lock)."""
     from alembic import command
     from alembic.config import Config
 
     url = url or owner_url()
     cfg = Config(str(_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(_ROOT / "migrations"))
-    engine = create_engine(url)
+    engine = create_engine(url, poolclass=NullPool)
     try:
-        with engine.connect() as conn:
-            # A session-level lock (not a transaction one): revisions that build indexes CONCURRENTLY
-            # commit in the middle, and the lock must outlive those commits.
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_ID})
-            conn.commit()
-            try:
+        # The lock lives on a connection of its own, outside any transaction, for the whole run: revisions
+        # that build indexes CONCURRENTLY commit in the middle.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock_conn:
+            _wait_for_migration_lock(lock_conn, lock_timeout_s)
+            with engine.connect() as conn:
                 cfg.attributes["connection"] = conn
                 (command.downgrade if downgrade else command.upgrade)(cfg, revision)
                 conn.commit()
-            finally:
-                conn.rollback()
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_ID})
-                conn.commit()
+            # Closing lock_conn (NullPool: a real disconnect) releases the lock, even after an error.
     finally:
         engine.dispose()

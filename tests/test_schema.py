@@ -124,3 +124,24 @@ def test_downgrade_base_removes_everything_and_upgrade_works_again():
         assert snapshot(url) == head
     finally:
         drop_database(url)
+
+
+def test_two_processes_migrating_at_once_both_finish_with_valid_indexes():
+    """The second waits for the first without holding a snapshot that CREATE INDEX CONCURRENTLY would wait on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = create_database("circlue_race")
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = [pool.submit(db.run_migrations, url) for _ in range(2)]
+            for future in results:
+                future.result(timeout=120)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            invalid = conn.execute(text("SELECT count(*) FROM pg_index WHERE NOT indisvalid")).scalar()
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        engine.dispose()
+        assert invalid == 0
+        assert version == "0009"
+    finally:
+        drop_database(url)

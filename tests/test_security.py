@@ -175,8 +175,8 @@ def test_brand_user_cannot_write_rows_into_another_brand(case, two_brands, brand
     (user_a, _), _ = two_brands
     statement = INSERTS[case]
     params = {k: v for k, v in brand_b_ids.items() if f":{k}" in statement}
-    # Refused by RLS, or first by the 0007 guard on tables brands may never insert into.
-    with pytest.raises(ProgrammingError, match="row-level security|a brand may"):
+    # Refused by RLS, by the 0007 guard on tables brands may never insert into, or by grants (append-only history).
+    with pytest.raises(ProgrammingError, match="row-level security|a brand may|permission denied"):
         _attempt(app_engine, user_a, statement, params)
 
 
@@ -208,25 +208,44 @@ def test_brand_user_cannot_make_staff_moves_on_own_rows(statement, two_brands, a
         _attempt(app_engine, user_a, statement, {"b": brand_a})
 
 
-def test_brand_user_may_edit_own_campaign_and_review_submitted_content(two_brands, app_engine, owner_engine):
-    (user_a, brand_a), _ = two_brands
+def test_brand_user_may_edit_own_campaign_and_review_submitted_content(app_engine, owner_engine):
     with owner_engine.connect() as conn:
-        submitted = conn.execute(
+        user_id, brand_id, submitted = conn.execute(
             text(
-                "SELECT s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
-                " WHERE c.brand_id = :b AND s.status = 'submitted' LIMIT 1"
-            ),
-            {"b": brand_a},
-        ).scalar()
+                "SELECT b.user_id, b.id, s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id WHERE s.status = 'submitted' ORDER BY b.name LIMIT 1"
+            )
+        ).one()
     edited = _attempt(
-        app_engine, user_a, "UPDATE campaigns SET description = '설명 수정' WHERE brand_id = :b", {"b": brand_a}
+        app_engine, user_id, "UPDATE campaigns SET description = '설명 수정' WHERE brand_id = :b", {"b": brand_id}
     )
     assert edited > 0
-    if submitted is not None:
-        approved = _attempt(
-            app_engine, user_a, "UPDATE content_submissions SET status = 'approved' WHERE id = :s", {"s": submitted}
-        )
-        assert approved == 1
+    # A form that saves every field repeats the status: that is not a workflow move and must pass.
+    resaved = _attempt(
+        app_engine, user_id, "UPDATE campaigns SET status = status, title = title WHERE brand_id = :b", {"b": brand_id}
+    )
+    assert resaved > 0
+    approved = _attempt(
+        app_engine, user_id, "UPDATE content_submissions SET status = 'approved' WHERE id = :s", {"s": submitted}
+    )
+    assert approved == 1
+
+
+def test_brand_feedback_is_signed_by_the_brand_user(app_engine, owner_engine, users_by_email):
+    with owner_engine.connect() as conn:
+        user_id, submission = conn.execute(
+            text(
+                "SELECT b.user_id, s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id ORDER BY b.name LIMIT 1"
+            )
+        ).one()
+    statement = (
+        "INSERT INTO content_revisions (submission_id, revision_number, feedback, feedback_by)"
+        " VALUES (:s, 99, '수정 부탁드립니다', :by)"
+    )
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _attempt(app_engine, user_id, statement, {"s": submission, "by": users_by_email["admin@circlue.demo"]})
+    assert _attempt(app_engine, user_id, statement, {"s": submission, "by": user_id}) == 1
 
 
 def test_brand_user_can_write_own_products(two_brands, app_engine):
@@ -374,6 +393,8 @@ def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
         ("manager@circlue.demo", "DELETE FROM users WHERE email = 'brand.glow@circlue.demo'"),
         (None, "UPDATE users SET role = 'admin' WHERE email = 'brand.glow@circlue.demo'"),
         (None, "INSERT INTO users (email, password_hash, name, role) VALUES ('x@y.z', 'h', 'x', 'admin')"),
+        (None, "UPDATE users SET sessions_revoked_at = '2000-01-01' WHERE email = 'brand.glow@circlue.demo'"),
+        ("brand.glow@circlue.demo", "UPDATE users SET sessions_revoked_at = '2000-01-01' WHERE email = 'brand.glow@circlue.demo'"),
         (None, "UPDATE users SET is_active = true, role = 'manager' WHERE email = 'brand.hanmat@circlue.demo'"),
     ],
 )

@@ -81,3 +81,31 @@ def test_every_move_is_recorded_with_who_made_it(fresh_campaign, app_engine, own
         ("submitted", "recruiting", "모집 시작"),
     ]
     assert [h.changed_by for h in history][1:] == ["박지현", "박지현"]
+
+
+def test_writing_current_stage_alone_cannot_make_it_drift(fresh_campaign, app_engine, users_by_email):
+    manager = users_by_email["manager@circlue.demo"]
+    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        session.execute(text("UPDATE campaigns SET current_stage = 11 WHERE id = :id"), {"id": fresh_campaign})
+        stage = session.execute(
+            text("SELECT current_stage FROM campaigns WHERE id = :id"), {"id": fresh_campaign}
+        ).scalar()
+    assert stage == 1
+
+
+def test_history_is_written_only_by_the_trigger_and_only_for_real_moves(fresh_campaign, app_engine, users_by_email):
+    from sqlalchemy.exc import ProgrammingError
+
+    manager = users_by_email["manager@circlue.demo"]
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+            session.execute(
+                text("INSERT INTO campaign_status_history (campaign_id, to_status, note) VALUES (:id, 'live', 'forged')"),
+                {"id": fresh_campaign},
+            )
+    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        session.execute(text("UPDATE campaigns SET status = status, title = 't2' WHERE id = :id"), {"id": fresh_campaign})
+        moves = session.execute(
+            text("SELECT count(*) FROM campaign_status_history WHERE campaign_id = :id"), {"id": fresh_campaign}
+        ).scalar()
+    assert moves == 1, "only the creation; saving the same status is not a move"

@@ -88,7 +88,8 @@ BRAND_SCOPED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "content_revisions": (
         "content_plan_id IN (SELECT p.id FROM content_plans p)"
         " OR submission_id IN (SELECT s.id FROM content_submissions s)",
-        None,
+        # Feedback is signed by whoever gives it.
+        "feedback_by = (SELECT circlue_current_user_id())",
         ("INSERT",),
     ),
     "comment_analysis": ("performance_metric_id IN (SELECT m.id FROM performance_metrics m)", None, ()),

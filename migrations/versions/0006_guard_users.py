@@ -3,7 +3,8 @@
 users has no row-level security (the login form must read it before anyone is known), so a
 trigger decides what circlue_app may change: only admins create or delete users or change a
 role, e-mail or active flag; other users may touch only their own row's name, password and
-login bookkeeping; with no acting user (the login form) only the failed-login counters.
+login bookkeeping (never their revocation date); with no acting user (the login form) only the
+failed-login counter and lockout.
 Operator commands (create-user, demo) connect as the owner, which this guard does not limit.
 
 Revision ID: 0006
@@ -28,14 +29,16 @@ BEGIN
         RETURN COALESCE(NEW, OLD);
     END IF;
     IF actor IS NULL THEN
-        IF TG_OP = 'UPDATE' AND (NEW.id, NEW.email, NEW.password_hash, NEW.name, NEW.role, NEW.is_active)
-                IS NOT DISTINCT FROM (OLD.id, OLD.email, OLD.password_hash, OLD.name, OLD.role, OLD.is_active) THEN
+        -- The login form, before anyone is known: failed-login counting and lockout only.
+        IF TG_OP = 'UPDATE' AND to_jsonb(NEW) - 'failed_login_count' - 'locked_until' - 'updated_at'
+                = to_jsonb(OLD) - 'failed_login_count' - 'locked_until' - 'updated_at' THEN
             RETURN NEW;
         END IF;
     ELSIF circlue_is_admin() THEN
         RETURN COALESCE(NEW, OLD);
     ELSIF TG_OP = 'UPDATE' AND OLD.id = actor
-            AND (NEW.id, NEW.email, NEW.role, NEW.is_active) IS NOT DISTINCT FROM (OLD.id, OLD.email, OLD.role, OLD.is_active) THEN
+            AND (NEW.id, NEW.email, NEW.role, NEW.is_active, NEW.sessions_revoked_at)
+                IS NOT DISTINCT FROM (OLD.id, OLD.email, OLD.role, OLD.is_active, OLD.sessions_revoked_at) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'only admins may create or delete users or change their role, e-mail or status'

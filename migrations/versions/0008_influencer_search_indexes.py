@@ -8,6 +8,7 @@ Revises: 0007
 Create Date: 2026-11-24
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
@@ -23,9 +24,18 @@ INDEXES = {
 
 
 def upgrade() -> None:
-    """Build the search indexes without blocking writes."""
+    """Build the search indexes without blocking writes (rebuilding one an interrupted build left invalid)."""
     with op.get_context().autocommit_block():
         for name, target in INDEXES.items():
+            invalid = op.get_bind().execute(
+                sa.text(
+                    "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "WHERE c.relname = :name AND NOT i.indisvalid"
+                ),
+                {"name": name},
+            ).scalar()
+            if invalid:
+                op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
             op.execute(
                 f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {target} "
                 "WHERE is_active IS TRUE AND followers IS NOT NULL"

@@ -70,7 +70,7 @@ $$
 
 HISTORY_FUNCTION = """
 CREATE FUNCTION circlue_campaign_status_history() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     uid uuid := circlue_current_user_id();
 BEGIN
@@ -116,37 +116,44 @@ def upgrade() -> None:
     op.execute("CREATE INDEX idx_campaign_status_history_campaign ON campaign_status_history(campaign_id, changed_at)")
     op.execute(FUNCTION)
     op.execute(HISTORY_FUNCTION)
+    # current_stage too: a write of the stage alone must not let it drift from the status.
     op.execute(
-        "CREATE TRIGGER workflow_campaign_status BEFORE INSERT OR UPDATE OF status ON campaigns "
+        "CREATE TRIGGER workflow_campaign_status BEFORE INSERT OR UPDATE OF status, current_stage ON campaigns "
         "FOR EACH ROW EXECUTE FUNCTION circlue_campaign_workflow()"
     )
     op.execute(
-        "CREATE TRIGGER history_campaign_status AFTER INSERT OR UPDATE OF status ON campaigns "
+        "CREATE TRIGGER history_campaign_created AFTER INSERT ON campaigns "
         "FOR EACH ROW EXECUTE FUNCTION circlue_campaign_status_history()"
     )
+    # Only real moves: saving a form that repeats the status is not a workflow step.
+    op.execute(
+        "CREATE TRIGGER history_campaign_status AFTER UPDATE OF status ON campaigns "
+        "FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) "
+        "EXECUTE FUNCTION circlue_campaign_status_history()"
+    )
     op.execute("GRANT SELECT ON campaign_statuses, campaign_status_transitions TO circlue_app")
-    op.execute("GRANT SELECT, INSERT ON campaign_status_history TO circlue_app")
+    # Written only by the history trigger, as the owner: the app can read the history but not forge it.
+    op.execute("GRANT SELECT ON campaign_status_history TO circlue_app")
     op.execute("ALTER TABLE campaign_status_history ENABLE ROW LEVEL SECURITY")
     op.execute("ALTER TABLE campaign_status_history FORCE ROW LEVEL SECURITY")
     op.execute(
-        f"CREATE POLICY campaign_status_history_staff ON campaign_status_history FOR ALL TO circlue_app"
-        f" USING ({STAFF}) WITH CHECK ({STAFF})"
+        f"CREATE POLICY campaign_status_history_staff_read ON campaign_status_history FOR SELECT TO circlue_app"
+        f" USING ({STAFF})"
     )
     op.execute(
         f"CREATE POLICY campaign_status_history_brand_read ON campaign_status_history FOR SELECT TO circlue_app"
         f" USING ({BY_CAMPAIGN})"
     )
-    # The history trigger runs as the app: a brand's own create and submit moves, naming the brand user.
     op.execute(
-        f"CREATE POLICY campaign_status_history_brand_insert ON campaign_status_history FOR INSERT TO circlue_app"
-        f" WITH CHECK ({BY_CAMPAIGN} AND to_status IN ('creating', 'submitted')"
-        " AND changed_by = (SELECT circlue_current_user_id()))"
+        "CREATE POLICY campaign_status_history_owner_append ON campaign_status_history FOR INSERT TO CURRENT_USER "
+        "WITH CHECK (true)"
     )
 
 
 def downgrade() -> None:
     """Drop the triggers, the history and the status tables."""
     op.execute("DROP TRIGGER IF EXISTS history_campaign_status ON campaigns")
+    op.execute("DROP TRIGGER IF EXISTS history_campaign_created ON campaigns")
     op.execute("DROP TRIGGER IF EXISTS workflow_campaign_status ON campaigns")
     op.execute("DROP FUNCTION IF EXISTS circlue_campaign_status_history()")
     op.execute("DROP FUNCTION IF EXISTS circlue_campaign_workflow()")
