@@ -7,7 +7,7 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.repository import campaigns as campaigns_repo
 from circlue.ui.flash import flash, show_flash
-from circlue.ui.format import format_date, format_krw
+from circlue.ui.format import format_date, format_datetime, format_krw
 from circlue.ui.i18n import status_label, t
 from circlue.ui.navigation import STAFF, guard
 from circlue.workflow import CAMPAIGN_STATUSES, allowed_next
@@ -75,3 +75,20 @@ if actor.role in STAFF:
                     st.error(str(exc))
                 else:
                     flash(t("campaigns.moved", title=campaign.title, status=status_label(target)))
+
+    with unit_of_work(actor) as session:
+        history = campaigns_repo.status_history(session, campaign_id=campaign.id)
+    with st.expander(t("campaigns.history"), expanded=False):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.when"): [format_datetime(h.changed_at) for h in history],
+                    t("campaigns.from"): [status_label(h.from_status) if h.from_status else "—" for h in history],
+                    t("campaigns.to"): [status_label(h.to_status) for h in history],
+                    t("col.who"): [h.changed_by or t("audit.system") for h in history],
+                    t("campaigns.note"): [h.note or "" for h in history],
+                }
+            ),
+            hide_index=True,
+            key="status_history",
+        )

@@ -116,6 +116,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "campaigns.pick": {"ko": "캠페인 선택", "en": "Campaign"},
     "campaigns.to": {"ko": "다음 상태", "en": "Next status"},
     "campaigns.note": {"ko": "메모 (선택)", "en": "Note (optional)"},
+    "campaigns.history": {"ko": "상태 변경 이력", "en": "Status history"},
+    "campaigns.from": {"ko": "이전 상태", "en": "From"},
     "campaigns.no_next": {"ko": "이 캠페인은 더 진행할 단계가 없습니다.", "en": "This campaign has no next status."},
     "campaigns.moved": {"ko": "'{title}' → {status}", "en": "'{title}' → {status}"},
     "users.create": {"ko": "사용자 추가", "en": "Add a user"},
