@@ -46,7 +46,8 @@ elif actor.role == "brand":
     with unit_of_work(actor) as session:
         home = dashboard.brand_home(session, today=today)
     st.header(t("home.brand.title"))
-    c1, c2, c3, c4 = st.columns(4)
+    # Amounts run to eleven characters (₩115,000,000): give them the room.
+    c1, c2, c3, c4 = st.columns([1, 1.7, 1.7, 1.2])
     c1.metric(t("home.brand.live"), format_count(len(home.live)))
     c2.metric(t("home.brand.budget"), format_krw(home.total_budget))
     c3.metric(t("home.brand.outstanding"), format_krw(home.outstanding))
