@@ -1,0 +1,80 @@
+"""The demo builder: one class composed of a part per domain, and the order in which the data set is written."""
+
+from __future__ import annotations
+
+import uuid
+
+from circlue.db import Actor, act_as_app
+from circlue.models import (
+    Brand,
+    Campaign,
+    CampaignInfluencer,
+    CampaignTargetContent,
+    CommentAnalysis,
+    ContentFile,
+    ContentPlan,
+    ContentRevision,
+    ContentSubmission,
+    Notification,
+    Payment,
+    PerformanceMetric,
+    Persona,
+    Product,
+    Settlement,
+    TaxInvoice,
+    User,
+)
+from circlue.ops.demo.accounts import ADMIN_EMAIL, AccountsMixin
+from circlue.ops.demo.campaigns import CampaignsMixin
+from circlue.ops.demo.content import ContentMixin
+from circlue.ops.demo.influencers import InfluencersMixin
+from circlue.ops.demo.metrics import MetricsMixin
+from circlue.ops.demo.money import MoneyMixin
+from circlue.ops.demo.notifications import NotificationsMixin
+
+
+class Builder(
+    AccountsMixin,
+    InfluencersMixin,
+    CampaignsMixin,
+    ContentMixin,
+    MetricsMixin,
+    MoneyMixin,
+    NotificationsMixin,
+):
+    """Plans every row with one seeded Random, then writes them table by table in FK order."""
+
+    def build(self) -> uuid.UUID:
+        """Write the demo data set and return the admin's id."""
+        self.plan_users()
+        self.write(User)
+        admin_id = self.user_ids[ADMIN_EMAIL]
+        # Users are written as the owner (the app role may not create accounts); from here on the transaction
+        # runs as circlue_app with the admin acting: RLS lets staff write brand rows, audit names them.
+        act_as_app(self.session, Actor(user_id=admin_id, role="admin"))
+        self.plan_brands()
+        self.write(Brand, Product, Persona)
+        self.load_influencers()
+        self.plan_campaigns()
+        for campaign in self.campaigns:
+            self.plan_campaign_children(campaign)
+        self.queue_campaigns()
+        self.write(Campaign)
+        self.walk_workflow()
+        self.number_invoices()
+        self.plan_notifications()
+        self.write(
+            CampaignTargetContent,
+            CampaignInfluencer,
+            ContentPlan,
+            ContentSubmission,
+            ContentFile,
+            ContentRevision,
+            PerformanceMetric,
+            CommentAnalysis,
+            Settlement,
+            TaxInvoice,
+            Payment,
+            Notification,
+        )
+        return admin_id

@@ -1,0 +1,71 @@
+"""The builder's influencers part: the campaign pool through the ORM, a large remainder through COPY."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from circlue.models import Influencer
+from circlue.ops.demo.base import BuilderBase, Pick
+from circlue.ops.demo.influencer_data import INFLUENCER_COLUMNS, influencer_rows
+from circlue.repository.bulk import copy_rows
+
+# Below this many influencers plain ORM inserts are fast enough; above it COPY carries the rest.
+COPY_THRESHOLD = 5_000
+# Campaigns draw their influencers from this many profiles, whatever the total.
+CAMPAIGN_POOL = 300
+
+
+class _ProgressBar:
+    """`influencers  412000/1000000 [=====>     ] 41%` on stderr, redrawn in place."""
+
+    def __init__(self, label: str, total: int, width: int = 30) -> None:
+        self.label, self.total, self.width = label, max(total, 1), width
+
+    def __call__(self, done: int) -> None:
+        filled = self.width * done // self.total
+        arrow = ">" if filled < self.width else ""
+        bar = ("=" * filled + arrow).ljust(self.width)
+        sys.stderr.write(f"\r{self.label}  {done}/{self.total} [{bar}] {100 * done // self.total}%")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """End the bar's line."""
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+class InfluencersMixin(BuilderBase):
+    """Loads the influencer profiles and keeps the campaign pool's picks."""
+
+    def load_influencers(self) -> None:
+        """Insert the influencers: the campaign pool through the ORM, any large remainder through COPY."""
+        total = self.influencers
+        orm_count = total if total <= COPY_THRESHOLD else CAMPAIGN_POOL
+        rows = influencer_rows(self.influencer_rng, total)
+        bar = _ProgressBar("influencers", total) if self.progress else None
+        batch: list[dict[str, Any]] = []
+        for _ in range(orm_count):
+            values = dict(zip(INFLUENCER_COLUMNS, next(rows), strict=True))
+            values["id"] = self.new_id()
+            batch.append(values)
+            if values["is_active"] and len(self.picks) < CAMPAIGN_POOL:
+                self.picks.append(
+                    Pick(
+                        values["id"], values["category"], values["platform"], values["avg_views"], values["base_fee"]
+                    )
+                )
+        self.rows[Influencer] = batch
+        self.write(Influencer)
+        if bar:
+            bar(orm_count)
+        if total > orm_count:
+            copy_rows(
+                self.session,
+                Influencer.__tablename__,
+                INFLUENCER_COLUMNS,
+                rows,
+                progress=(lambda done: bar(orm_count + done)) if bar else None,
+            )
+        if bar:
+            bar.close()
