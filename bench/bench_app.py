@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from sqlalchemy import create_engine, text
 
-from tests.conftest import create_database, drop_database
+from circlue.ops.demo import DEMO_PASSWORD
+from tests.conftest import actor_of, create_database, drop_database
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -45,7 +46,7 @@ def main() -> None:
     from circlue import config, db
     from circlue.ops.demo import load_demo
     from circlue.repository import campaigns, dashboard, influencers, settlements
-    from circlue.repository.users import start_session
+    from circlue.repository.users import login
 
     url = create_database("circlue_bench")
     os.environ["DATABASE_URL"] = url
@@ -65,9 +66,11 @@ def main() -> None:
         owner.dispose()
         today = dt.date.today()
 
+        actors = {email: actor_of(email) for email in users}
+
         def scoped(email: str, read: Callable) -> Callable[[], object]:
             def run() -> object:
-                with db.unit_of_work(db.Actor(user_id=users[email])) as session:
+                with db.unit_of_work(actors[email]) as session:
                     return read(session)
 
             return run
@@ -86,14 +89,35 @@ def main() -> None:
             p50, p95 = _time(scoped(email, read), args.runs)
             rows.append((label, f"{p50:.2f} ms p50 / {p95:.2f} ms p95"))
 
+        # A failed login must cost the same whether the e-mail exists or not (timing would tell which ones do).
+        owner = create_engine(url)
+        with owner.begin() as conn:
+            conn.execute(text("UPDATE users SET is_active = false WHERE email = 'brand.hanmat@circlue.demo'"))
+            conn.execute(text("UPDATE users SET locked_until = now() + interval '1 day'"
+                              " WHERE email = 'brand.lumiere@circlue.demo'"))
+        attempts = [
+            ("existing account, wrong password", "brand.glow@circlue.demo", "wrong-password-1"),
+            ("unknown e-mail", "nobody@example.com", "wrong-password-1"),
+            ("locked account", "brand.lumiere@circlue.demo", DEMO_PASSWORD),
+            ("deactivated account", "brand.hanmat@circlue.demo", DEMO_PASSWORD),
+            ("right password (opens a session)", "manager@circlue.demo", DEMO_PASSWORD),
+        ]
+        for label, email, password in attempts:
+            def attempt(email: str = email, password: str = password) -> None:
+                with db.unit_of_work(db.Actor(user_id=None)) as session:
+                    login(session, email=email, password=password, hours=1)
+                with owner.begin() as conn:  # never lock the account being measured
+                    conn.execute(text("UPDATE users SET failed_login_count = 0 WHERE email = :e"), {"e": email})
+
+            p50, p95 = _time(attempt, max(5, args.runs // 3))
+            rows.append((f"login: {label}", f"{p50:.0f} ms p50 / {p95:.0f} ms p95"))
+        owner.dispose()
+
         from streamlit.testing.v1 import AppTest
 
         app = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
         for email in ("manager@circlue.demo", "brand.glow@circlue.demo", "admin@circlue.demo"):
-            with db.unit_of_work(db.Actor(user_id=users[email])) as session:
-                token = start_session(
-                    session, user_id=users[email], expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-                )
+            token = actor_of(email).token
 
             def render(email: str = email, token: str = token) -> None:
                 at = AppTest.from_file(app, default_timeout=60)

@@ -14,15 +14,15 @@ class Settings:
     """Process-wide configuration; build it with `get_settings()`."""
 
     database_url: str | None
+    app_database_url: str | None
     read_database_url: str | None
     redis_url: str | None
     data_dir: Path
     secret_key: str
     demo_mode: bool
     app_role: str = "circlue_app"
-    session_hours: float = 12.0
-    max_failed_logins: int = 5
-    lockout_minutes: int = 15
+    # Whole hours: circlue_login() opens sessions of 1 to 24 hours. Lockout (5 failures, 15 minutes) lives there too.
+    session_hours: int = 12
 
 
 def _secret_key(data_dir: Path, demo_mode: bool) -> str:
@@ -51,6 +51,7 @@ def get_settings() -> Settings:
     demo_mode = database_url is None or os.environ.get("CIRCLUE_DEMO") == "1"
     return Settings(
         database_url=database_url,
+        app_database_url=os.environ.get("APP_DATABASE_URL") or None,
         read_database_url=os.environ.get("READ_DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
         data_dir=data_dir,

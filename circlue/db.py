@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from circlue.config import get_settings
+from circlue.security import new_session_token, token_digest
 
 # Arbitrary constant shared by every process that migrates the same database.
 _MIGRATION_LOCK_ID = 727_001
@@ -29,12 +30,13 @@ _embedded_url: str | None = None
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: set transaction-locally so RLS policies and audit triggers can see it."""
+    """Who is acting. The database believes only `token` (a live session's); user_id and role are for the app."""
 
     user_id: uuid.UUID | None
     role: str | None = None
     ip: str | None = None
     user_agent: str | None = None
+    token: str | None = field(default=None, repr=False)
 
 
 SYSTEM = Actor(user_id=None)
@@ -72,35 +74,58 @@ def owner_url() -> str:
         return _embedded_url
 
 
-def _app_engine(url: str, app_role: str) -> Engine:
-    """A pooled engine whose connections act as the app role (seed: max 100, 10 idle, 30 s timeout)."""
+def app_login_url(url: str | None = None) -> str:
+    """Where the app's pool logs in: APP_DATABASE_URL, else the same server and database as circlue_app itself.
+
+    Logging in as the app role (never as the owner followed by SET ROLE) means no statement the app sends, an
+    injected RESET ROLE included, can leave it. Give circlue_app a password and set APP_DATABASE_URL (or
+    READ_DATABASE_URL) with it where the server does not trust local connections.
+    """
+    settings = get_settings()
+    if url is None and settings.app_database_url:
+        return settings.app_database_url
+    target = make_url(url or owner_url())
+    if target.username == settings.app_role:
+        return target.render_as_string(hide_password=False)
+    return target.set(username=settings.app_role, password=None).render_as_string(hide_password=False)
+
+
+def _app_engine(url: str) -> Engine:
+    """A pooled engine logged in as the app role (seed: max 100, 10 idle, 30 s timeout)."""
+    app_role = get_settings().app_role
     engine = create_engine(
         url,
         pool_size=10,
         max_overflow=90,
         pool_timeout=30,
         pool_pre_ping=True,
+        hide_parameters=True,
         connect_args={"connect_timeout": 10, "application_name": "circlue-app"},
     )
 
     @event.listens_for(engine, "connect")
-    def _set_role(dbapi_conn, _record):  # noqa: ANN001 - DBAPI callback signature
-        # Owner/superuser logins (embedded server) must drop to the app role so RLS applies;
-        # SET ROLE to the role one already is also works, so this is unconditional.
+    def _check_role(dbapi_conn, _record):  # noqa: ANN001 - DBAPI callback signature
+        # A misconfigured URL (the owner, a superuser) would silently switch row-level security off: refuse it.
         with dbapi_conn.cursor() as cur:
-            cur.execute("SELECT set_config('role', %s, false)", (app_role,))
-        dbapi_conn.commit()
+            cur.execute("SELECT session_user, current_user, r.rolsuper FROM pg_roles r WHERE r.rolname = session_user")
+            session_user, current_user, superuser = cur.fetchone()
+        dbapi_conn.rollback()
+        if session_user != app_role or current_user != app_role or superuser:
+            raise RuntimeError(
+                f"the app must log in as {app_role} (not superuser), not as {session_user}: "
+                "set APP_DATABASE_URL to a URL that logs in as it"
+            )
 
     return engine
 
 
 def app_engine(url: str | None = None) -> Engine:
     """The engine the app uses for the primary database, created once per process and URL."""
-    url = url or owner_url()
+    url = app_login_url(url)
     key = f"app:{url}"
     with _lock:
         if key not in _engines:
-            _engines[key] = _app_engine(url, get_settings().app_role)
+            _engines[key] = _app_engine(url)
         return _engines[key]
 
 
@@ -110,7 +135,7 @@ def owner_engine(url: str | None = None) -> Engine:
     key = f"owner:{url}"
     with _lock:
         if key not in _engines:
-            _engines[key] = create_engine(url, pool_size=2, max_overflow=0, pool_pre_ping=True)
+            _engines[key] = create_engine(url, pool_size=2, max_overflow=0, pool_pre_ping=True, hide_parameters=True)
         return _engines[key]
 
 
@@ -139,17 +164,18 @@ def _clean_ip(ip: str | None) -> str:
 
 
 def set_actor(session: Session, actor: Actor) -> None:
-    """Set circlue.user_id, circlue.ip and circlue.user_agent for the current transaction only."""
+    """Hand the database this transaction's session token, IP and user agent; they vanish when it ends."""
     session.execute(
         text(
-            "SELECT set_config('circlue.user_id', :uid, true),"
+            "SELECT set_config('circlue.session_token', :token, true),"
             " set_config('circlue.ip', :ip, true),"
             " set_config('circlue.user_agent', :ua, true)"
         ),
         {
-            "uid": str(actor.user_id) if actor.user_id else "",
+            "token": actor.token or "",
             "ip": _clean_ip(actor.ip),
-            "ua": (actor.user_agent or "")[:500],
+            # NUL cannot travel in a setting; the user agent is the browser's, not the user's, so trim it quietly.
+            "ua": (actor.user_agent or "").replace("\x00", "")[:500],
         },
     )
 
@@ -158,6 +184,31 @@ def act_as_app(session: Session, actor: Actor) -> None:
     """Within an owner's transaction, become circlue_app (RLS applies) acting as `actor` until it ends."""
     session.execute(text("SELECT set_config('role', :role, true)"), {"role": get_settings().app_role})
     set_actor(session, actor)
+
+
+def operator_actor(session: Session, user_id: uuid.UUID, role: str | None = None) -> Actor:
+    """As the owner, open a ten-minute session for `user_id` so an operator command can act as that user.
+
+    Call it before act_as_app(): the app role cannot open sessions. end_operator_sessions() closes them.
+    """
+    token = new_session_token()
+    session.execute(
+        text(
+            "INSERT INTO user_sessions (user_id, token, expires_at)"
+            " VALUES (:user_id, :digest, now() + interval '10 minutes')"
+        ),
+        {"user_id": user_id, "digest": token_digest(token)},
+    )
+    return Actor(user_id=user_id, role=role, token=token)
+
+
+def end_operator_sessions(session: Session, *actors: Actor) -> None:
+    """Close sessions opened by operator_actor(), as the owner again, at the end of the operator's transaction."""
+    session.execute(text("SELECT set_config('role', 'none', true)"))
+    session.execute(
+        text("DELETE FROM user_sessions WHERE token = ANY(:digests)"),
+        {"digests": [token_digest(a.token) for a in actors if a.token]},
+    )
 
 
 @contextmanager

@@ -89,6 +89,29 @@ def owner_engine(migrated_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def actor_of(who: uuid.UUID | str | None, *, engine: Engine | None = None, **request: str) -> Actor:  # noqa: F821
+    """An Actor with a live session for a user (by id or e-mail), opened as the owner; None acts as nobody.
+
+    The database believes only session tokens, so a test acting as someone needs a real session, as the app does
+    after a login (without the bcrypt round trip). `engine` is an owner engine (default: the test database's);
+    `request` carries ip and user_agent.
+    """
+    from circlue.db import Actor, owner_engine
+    from circlue.security import new_session_token, token_digest
+
+    if who is None:
+        return Actor(user_id=None, **request)
+    token = new_session_token()
+    with (engine or owner_engine()).begin() as conn:
+        column = "email" if isinstance(who, str) else "id"
+        user_id, role = conn.execute(text(f"SELECT id, role FROM users WHERE {column} = :who"), {"who": who}).one()
+        conn.execute(
+            text("INSERT INTO user_sessions (user_id, token, expires_at) VALUES (:u, :t, now() + interval '1 hour')"),
+            {"u": user_id, "t": token_digest(token)},
+        )
+    return Actor(user_id=user_id, role=role, token=token, **request)
+
+
 @pytest.fixture
 def users_by_email(owner_engine: Engine) -> dict[str, uuid.UUID]:
     """Demo users' ids by e-mail."""

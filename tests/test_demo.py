@@ -36,7 +36,7 @@ from circlue.workflow import (
     CONTENT_STATUSES,
     stage_of,
 )
-from tests.conftest import create_database, drop_database
+from tests.conftest import actor_of, create_database, drop_database
 
 
 @contextmanager
@@ -47,7 +47,7 @@ def _scratch_database() -> Iterator[tuple[Engine, Engine]]:
     try:
         db.run_migrations(url)
         owner = create_engine(url)
-        app = db._app_engine(url, "circlue_app")
+        app = db._app_engine(db.app_login_url(url))
         yield owner, app
     finally:
         for engine in (owner, app):
@@ -64,12 +64,6 @@ def demo_engines() -> Iterator[tuple[Engine, Engine]]:
 
 
 @pytest.fixture(scope="module")
-def demo_engine(demo_engines: tuple[Engine, Engine]) -> Engine:
-    """The app-role engine on the module's scratch database: reads go through RLS."""
-    return demo_engines[1]
-
-
-@pytest.fixture(scope="module")
 def first_run(demo_engines: tuple[Engine, Engine]) -> DemoResult:
     """The demo loaded once into the scratch database."""
     started = time.perf_counter()
@@ -78,14 +72,13 @@ def first_run(demo_engines: tuple[Engine, Engine]) -> DemoResult:
     return result
 
 
-def _as_admin(engine: Engine):
+def _as_admin(engines: tuple[Engine, Engine]):
     """A unit of work acting as the demo admin (staff see every brand's rows)."""
-    with db.unit_of_work(db.SYSTEM, engine=engine) as session:
-        admin_id = session.scalar(select(User.id).where(User.email == "admin@circlue.demo"))
-    return db.unit_of_work(db.Actor(user_id=admin_id, role="admin"), engine=engine)
+    owner, app = engines
+    return db.unit_of_work(actor_of("admin@circlue.demo", engine=owner), engine=app)
 
 
-def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engine: Engine) -> None:
+def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:
     """Brands with distinct owners, 300 influencers on four platforms, every campaign status, 90 days of metrics."""
     assert first_run.created is True
     counts = first_run.counts
@@ -97,7 +90,7 @@ def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engin
         "notifications", "audit_logs",
     ):
         assert counts[table] > 0, table
-    with _as_admin(demo_engine) as session:
+    with _as_admin(demo_engines) as session:
         owners = session.scalars(select(Brand.user_id)).all()
         assert len(owners) >= 3 and len(set(owners)) >= 3
         roles = session.scalars(select(User.role).where(User.id.in_(owners))).all()
@@ -114,10 +107,10 @@ def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engin
         assert set(session.scalars(select(ContentSubmission.status).distinct())) <= set(CONTENT_STATUSES)
 
 
-def test_revision_numbers_follow_the_revisions(first_run: DemoResult, demo_engine: Engine) -> None:
+def test_revision_numbers_follow_the_revisions(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:
     """Each plan's and submission's current_revision_number equals its number of revision rows."""
     assert first_run.created
-    with _as_admin(demo_engine) as session:
+    with _as_admin(demo_engines) as session:
         for parent, column in ((ContentPlan, ContentRevision.content_plan_id),
                                (ContentSubmission, ContentRevision.submission_id)):
             revisions = select(column, func.count().label("n")).group_by(column).subquery()
@@ -129,10 +122,10 @@ def test_revision_numbers_follow_the_revisions(first_run: DemoResult, demo_engin
             assert rows and all(current == n for current, n in rows)
 
 
-def test_money_is_decimal_and_invoices_are_valid(first_run: DemoResult, demo_engine: Engine) -> None:
+def test_money_is_decimal_and_invoices_are_valid(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:
     """Money columns load as Decimal; invoices carry a valid BRN, 10 % VAT and sequential numbers."""
     assert first_run.created
-    with _as_admin(demo_engine) as session:
+    with _as_admin(demo_engines) as session:
         for column in (
             Product.price, Influencer.base_fee, Campaign.budget, CampaignInfluencer.ad_fee,
             PerformanceMetric.sales_amount, Settlement.amount, TaxInvoice.amount, TaxInvoice.tax_amount,
@@ -160,13 +153,12 @@ def test_money_is_decimal_and_invoices_are_valid(first_run: DemoResult, demo_eng
         assert paid and all(amount == total for amount, total in paid)
 
 
-def test_each_brand_user_sees_only_their_brand(first_run: DemoResult, demo_engine: Engine) -> None:
+def test_each_brand_user_sees_only_their_brand(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:
     """Row-level security holds on the demo: each brand account sees its own brand and campaigns only."""
     assert first_run.created
-    with db.unit_of_work(db.SYSTEM, engine=demo_engine) as session:
-        ids = dict(session.execute(select(User.email, User.id)).all())
     for account in (a for a in DEMO_ACCOUNTS if a.role == "brand"):
-        with db.unit_of_work(db.Actor(user_id=ids[account.email], role="brand"), engine=demo_engine) as session:
+        actor = actor_of(account.email, engine=demo_engines[0])
+        with db.unit_of_work(actor, engine=demo_engines[1]) as session:
             assert session.scalars(select(Brand.name)).all() == [account.brand]
             assert session.scalar(select(func.count()).select_from(Campaign)) > 0
 
@@ -184,7 +176,7 @@ def test_large_demo_copies_extra_influencers_with_audit(capsys: pytest.CaptureFi
     with _scratch_database() as (owner, engine):
         result = load_demo(engine=owner, influencers=total, progress=True)
         assert result.created and result.counts["influencers"] == total
-        with _as_admin(engine) as session:
+        with _as_admin((owner, engine)) as session:
             audited = session.scalar(
                 select(func.count()).select_from(AuditLog).where(AuditLog.entity_type == "influencers")
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -9,7 +10,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from circlue.db import Actor, set_actor, unit_of_work
+from circlue.db import set_actor, unit_of_work
+from tests.conftest import actor_of
 
 # For each brand-data table: the ids of its rows that belong to brand :bid (run as the superuser).
 OWNED_ROWS = {
@@ -48,9 +50,10 @@ def _ids(conn, sql: str, **params) -> set[uuid.UUID]:
 
 
 def _attempt(app_engine, actor_id, statement: str, params: dict) -> int:
-    """Run one statement as circlue_app acting as actor_id; rolled back whatever happens."""
+    """Run one statement as circlue_app acting as actor_id (through a live session); rolled back whatever happens."""
+    actor = actor_of(actor_id)
     with Session(app_engine) as session, session.begin():
-        set_actor(session, Actor(user_id=actor_id))
+        set_actor(session, actor)
         try:
             return session.execute(text(statement), params).rowcount
         finally:
@@ -82,11 +85,11 @@ def test_brand_user_sees_none_of_another_brands_rows(table, two_brands, owner_en
         rows_b = _ids(conn, OWNED_ROWS[table], bid=brand_b)
         rows_a = _ids(conn, OWNED_ROWS[table], bid=brand_a)
     assert rows_b, f"demo data has no {table} rows for the second brand: the test would prove nothing"
-    with unit_of_work(Actor(user_id=user_a, role="brand"), engine=app_engine) as session:
+    with unit_of_work(actor_of(user_a), engine=app_engine) as session:
         seen_by_a = {row[0] for row in session.execute(text(f"SELECT id FROM {table}"))}
     assert not (seen_by_a & rows_b), f"brand A read brand B's {table}"
     assert rows_a <= seen_by_a, f"brand A cannot read its own {table}"
-    with unit_of_work(Actor(user_id=user_b, role="brand"), engine=app_engine) as session:
+    with unit_of_work(actor_of(user_b), engine=app_engine) as session:
         seen_by_b = {row[0] for row in session.execute(text(f"SELECT id FROM {table}"))}
     assert rows_b <= seen_by_b
 
@@ -216,11 +219,22 @@ def test_brand_user_may_edit_own_campaign_and_review_submitted_content(app_engin
                 " JOIN brands b ON b.id = c.brand_id WHERE s.status = 'submitted' ORDER BY b.name LIMIT 1"
             )
         ).one()
-    edited = _attempt(
-        app_engine, user_id, "UPDATE campaigns SET description = '설명 수정' WHERE brand_id = :b", {"b": brand_id}
-    )
-    assert edited > 0
-    # A form that saves every field repeats the status: that is not a workflow move and must pass.
+    with owner_engine.begin() as conn:
+        campaign_id = conn.execute(
+            text(
+                "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
+                " proposal_deadline) SELECT brand_id, id, '작성 중 캠페인', 1000000, current_date + 10, current_date + 40,"
+                " current_date + 5 FROM products WHERE brand_id = :b LIMIT 1 RETURNING id"
+            ),
+            {"b": brand_id},
+        ).scalar_one()
+    try:
+        edit = "UPDATE campaigns SET description = '설명 수정', budget = 2000000 WHERE id = :c"
+        assert _attempt(app_engine, user_id, edit, {"c": campaign_id}) == 1
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("DELETE FROM campaigns WHERE id = :c"), {"c": campaign_id})
+    # A form that saves every field unchanged is not a change, whatever the campaign's stage.
     resaved = _attempt(
         app_engine, user_id, "UPDATE campaigns SET status = status, title = title WHERE brand_id = :b", {"b": brand_id}
     )
@@ -251,7 +265,7 @@ def test_brand_feedback_is_signed_by_the_brand_user(app_engine, owner_engine, us
 def test_brand_user_can_write_own_products(two_brands, app_engine):
     (user_a, brand_a), _ = two_brands
     with Session(app_engine) as session, session.begin():
-        set_actor(session, Actor(user_id=user_a))
+        set_actor(session, actor_of(user_a))
         inserted = session.execute(
             text("INSERT INTO products (brand_id, name) VALUES (:bid, '테스트 토너')"), {"bid": brand_a}
         ).rowcount
@@ -271,7 +285,7 @@ def test_staff_sees_every_brand(app_engine, owner_engine, users_by_email):
     with owner_engine.connect() as conn:
         total = conn.execute(text("SELECT count(*) FROM campaigns")).scalar()
     for email in ("manager@circlue.demo", "admin@circlue.demo"):
-        with unit_of_work(Actor(user_id=users_by_email[email]), engine=app_engine) as session:
+        with unit_of_work(actor_of(users_by_email[email]), engine=app_engine) as session:
             assert session.execute(text("SELECT count(*) FROM campaigns")).scalar() == total
 
 
@@ -284,14 +298,14 @@ def test_app_connections_run_as_circlue_app_without_bypass(app_engine):
 
 
 def test_pooled_connection_keeps_no_user_between_transactions(two_brands, owner_engine):
-    from circlue.db import _app_engine
+    from circlue.db import _app_engine, app_login_url
 
     (user_a, _), _ = two_brands
-    engine = _app_engine(owner_engine.url.render_as_string(hide_password=False), "circlue_app")
+    engine = _app_engine(app_login_url(owner_engine.url.render_as_string(hide_password=False)))
     engine.pool.dispose()
     single = engine.execution_options()
     try:
-        with unit_of_work(Actor(user_id=user_a), engine=single) as session:
+        with unit_of_work(actor_of(user_a), engine=single) as session:
             pid_1 = session.execute(text("SELECT pg_backend_pid()")).scalar()
             assert session.execute(text("SELECT count(*) FROM brands")).scalar() > 0
         with single.connect() as conn:
@@ -309,7 +323,7 @@ def test_update_through_the_app_leaves_one_audit_row_naming_the_user(app_engine,
     manager = users_by_email["manager@circlue.demo"]
     with owner_engine.connect() as conn:
         campaign_id = conn.execute(text("SELECT id FROM campaigns ORDER BY title LIMIT 1")).scalar()
-    actor = Actor(user_id=manager, role="manager", ip="203.0.113.7", user_agent="pytest-agent")
+    actor = actor_of(manager, ip="203.0.113.7", user_agent="pytest-agent")
     with unit_of_work(actor, engine=app_engine) as session:
         session.execute(
             text("UPDATE campaigns SET description = :d WHERE id = :id"),
@@ -341,14 +355,14 @@ def test_app_cannot_write_audit_rows_itself(app_engine, users_by_email):
         "INSERT INTO audit_logs (action) VALUES ('DELETE')",
     ):
         with pytest.raises(DBAPIError, match="permission denied"):
-            with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+            with unit_of_work(actor_of(admin), engine=app_engine) as session:
                 session.execute(text(statement))
 
 
 def test_only_admins_read_audit_logs(app_engine, users_by_email):
     counts = {}
     for email in ("admin@circlue.demo", "manager@circlue.demo", "brand.glow@circlue.demo"):
-        with unit_of_work(Actor(user_id=users_by_email[email]), engine=app_engine) as session:
+        with unit_of_work(actor_of(users_by_email[email]), engine=app_engine) as session:
             counts[email] = session.execute(text("SELECT count(*) FROM audit_logs")).scalar()
     assert counts["admin@circlue.demo"] > 0
     assert counts["manager@circlue.demo"] == 0
@@ -368,17 +382,12 @@ def test_audit_rows_never_hold_secrets(owner_engine):
 
 @pytest.mark.parametrize("table", ["notifications", "user_sessions"])
 def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
-    import datetime as dt
-
-    from circlue.repository.users import start_session
-
     glow, manager = users_by_email["brand.glow@circlue.demo"], users_by_email["manager@circlue.demo"]
-    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
-        start_session(session, user_id=manager, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    actor_of(manager)  # a session of someone else's to hide
     with owner_engine.connect() as conn:
         others = conn.execute(text(f"SELECT count(*) FROM {table} WHERE user_id <> :u"), {"u": glow}).scalar()
     assert others > 0, "nothing of other users to hide: the test would prove nothing"
-    with unit_of_work(Actor(user_id=glow), engine=app_engine) as session:
+    with unit_of_work(actor_of(glow), engine=app_engine) as session:
         foreign = session.execute(text(f"SELECT count(*) FROM {table} WHERE user_id <> :u"), {"u": glow}).scalar()
     assert foreign == 0
 
@@ -398,40 +407,49 @@ def test_own_rows_only(table, app_engine, users_by_email, owner_engine):
         (None, "UPDATE users SET is_active = true, role = 'manager' WHERE email = 'brand.hanmat@circlue.demo'"),
     ],
 )
-def test_users_cannot_escalate_through_the_app_role(actor_email, statement, app_engine, users_by_email):
+def test_users_cannot_escalate_through_the_app_role(actor_email, statement, app_engine, users_by_email, owner_engine):
+    snapshot = "SELECT id, email, role, is_active, password_hash, sessions_revoked_at FROM users ORDER BY id"
+    with owner_engine.connect() as conn:
+        before = conn.execute(text(snapshot)).all()
     actor = users_by_email[actor_email] if actor_email else None
-    with pytest.raises(DBAPIError, match="only admins may"):
-        _attempt(app_engine, actor, statement, {})
+    # Refused outright (the 0006/0010 guard, a policy's WITH CHECK), or the rows are invisible and nothing changes.
+    try:
+        changed = _attempt(app_engine, actor, statement, {})
+    except DBAPIError as exc:
+        assert re.search("only admins may|row-level security|permission denied", str(exc)), exc
+    else:
+        assert changed == 0
+    with owner_engine.connect() as conn:
+        assert conn.execute(text(snapshot)).all() == before
 
 
 def test_allowed_user_writes_still_work(app_engine, users_by_email):
     admin, glow = users_by_email["admin@circlue.demo"], users_by_email["brand.glow@circlue.demo"]
     assert _attempt(app_engine, admin, "UPDATE users SET is_active = false WHERE id = :u", {"u": glow}) == 1
     assert _attempt(app_engine, glow, "UPDATE users SET name = '정하늘2' WHERE id = :u", {"u": glow}) == 1
-    assert _attempt(app_engine, None, "UPDATE users SET failed_login_count = 1 WHERE id = :u", {"u": glow}) == 1
+    # With no user acting, the app role sees no account and changes none (logins count failures in circlue_login).
+    assert _attempt(app_engine, None, "UPDATE users SET failed_login_count = 1 WHERE id = :u", {"u": glow}) == 0
 
 
 def test_deactivating_a_user_ends_their_sessions(app_engine, users_by_email):
-    import datetime as dt
-
-    from circlue.repository.users import set_user_active, start_session, validate_session
+    from circlue.repository.users import set_user_active, validate_session
 
     admin, hanmat = users_by_email["admin@circlue.demo"], users_by_email["brand.hanmat@circlue.demo"]
-    with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
-        token = start_session(session, user_id=hanmat, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    before = actor_of(hanmat)
     try:
-        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+        with unit_of_work(actor_of(admin), engine=app_engine) as session:
             set_user_active(session, user_id=hanmat, active=False)
-        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+        with unit_of_work(actor_of(admin), engine=app_engine) as session:
             set_user_active(session, user_id=hanmat, active=True)
-        # Reactivated, but the session from before is not revived.
-        with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
-            assert validate_session(session, user_id=hanmat, token=token) is None
-            fresh = start_session(session, user_id=hanmat, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
-        with unit_of_work(Actor(user_id=hanmat), engine=app_engine) as session:
-            assert validate_session(session, user_id=hanmat, token=fresh) is not None
+        # Reactivated, but the session from before is not revived: the database names nobody for its token.
+        with unit_of_work(before, engine=app_engine) as session:
+            assert validate_session(session, token=before.token) is None
+            assert session.execute(text("SELECT count(*) FROM brands")).scalar() == 0
+        fresh = actor_of(hanmat)
+        with unit_of_work(fresh, engine=app_engine) as session:
+            assert validate_session(session, token=fresh.token) is not None
     finally:
-        with unit_of_work(Actor(user_id=admin), engine=app_engine) as session:
+        with unit_of_work(actor_of(admin), engine=app_engine) as session:
             set_user_active(session, user_id=hanmat, active=True)
 
 

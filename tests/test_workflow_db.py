@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from circlue.db import Actor, unit_of_work
+from circlue.db import unit_of_work
 from circlue.workflow import CAMPAIGN_STATUSES, CAMPAIGN_TRANSITIONS, stage_of
+from tests.conftest import actor_of
 
 
 def test_database_moves_are_workflow_py_moves(owner_engine):
@@ -37,13 +38,13 @@ def fresh_campaign(owner_engine):
 def test_a_skipped_stage_is_refused_naming_the_allowed_moves(fresh_campaign, app_engine, users_by_email):
     manager = users_by_email["manager@circlue.demo"]
     with pytest.raises(IntegrityError, match="cannot move from creating to live; allowed: submitted, cancelled"):
-        with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        with unit_of_work(actor_of(manager), engine=app_engine) as session:
             session.execute(text("UPDATE campaigns SET status = 'live' WHERE id = :id"), {"id": fresh_campaign})
 
 
 def test_current_stage_follows_status_whatever_the_writer_sends(fresh_campaign, app_engine, users_by_email):
     manager = users_by_email["manager@circlue.demo"]
-    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+    with unit_of_work(actor_of(manager), engine=app_engine) as session:
         session.execute(
             text("UPDATE campaigns SET status = 'submitted', current_stage = 9 WHERE id = :id"), {"id": fresh_campaign}
         )
@@ -56,7 +57,7 @@ def test_current_stage_follows_status_whatever_the_writer_sends(fresh_campaign, 
 def test_new_campaigns_start_at_creating(app_engine, users_by_email):
     manager = users_by_email["manager@circlue.demo"]
     with pytest.raises(IntegrityError, match="starts at creating"):
-        with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        with unit_of_work(actor_of(manager), engine=app_engine) as session:
             session.execute(
                 text(
                     "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date,"
@@ -71,9 +72,9 @@ def test_every_move_is_recorded_with_who_made_it(fresh_campaign, app_engine, own
 
     manager = users_by_email["manager@circlue.demo"]
     for current, target, note in (("creating", "submitted", None), ("submitted", "recruiting", "모집 시작")):
-        with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        with unit_of_work(actor_of(manager), engine=app_engine) as session:
             advance_campaign(session, campaign_id=fresh_campaign, to=target, expected_status=current, note=note)
-    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+    with unit_of_work(actor_of(manager), engine=app_engine) as session:
         history = status_history(session, campaign_id=fresh_campaign)
     assert [(h.from_status, h.to_status, h.note) for h in history] == [
         (None, "creating", None),
@@ -85,7 +86,7 @@ def test_every_move_is_recorded_with_who_made_it(fresh_campaign, app_engine, own
 
 def test_writing_current_stage_alone_cannot_make_it_drift(fresh_campaign, app_engine, users_by_email):
     manager = users_by_email["manager@circlue.demo"]
-    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+    with unit_of_work(actor_of(manager), engine=app_engine) as session:
         session.execute(text("UPDATE campaigns SET current_stage = 11 WHERE id = :id"), {"id": fresh_campaign})
         stage = session.execute(
             text("SELECT current_stage FROM campaigns WHERE id = :id"), {"id": fresh_campaign}
@@ -98,12 +99,12 @@ def test_history_is_written_only_by_the_trigger_and_only_for_real_moves(fresh_ca
 
     manager = users_by_email["manager@circlue.demo"]
     with pytest.raises(ProgrammingError, match="permission denied"):
-        with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+        with unit_of_work(actor_of(manager), engine=app_engine) as session:
             session.execute(
                 text("INSERT INTO campaign_status_history (campaign_id, to_status, note) VALUES (:id, 'live', 'forged')"),
                 {"id": fresh_campaign},
             )
-    with unit_of_work(Actor(user_id=manager), engine=app_engine) as session:
+    with unit_of_work(actor_of(manager), engine=app_engine) as session:
         session.execute(text("UPDATE campaigns SET status = status, title = 't2' WHERE id = :id"), {"id": fresh_campaign})
         moves = session.execute(
             text("SELECT count(*) FROM campaign_status_history WHERE campaign_id = :id"), {"id": fresh_campaign}

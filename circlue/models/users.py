@@ -21,7 +21,8 @@ class User(Base):
 
     id: Mapped[UuidPk]
     email: Mapped[str] = mapped_column(String(255), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # The app role may not read it (migration 0010): never loaded, and loading it by accident raises.
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True, deferred_raiseload=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     is_active: Mapped[bool | None] = mapped_column(server_default=text("true"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from circlue.errors import NotFound, ValidationError
 from circlue.models import Brand, Campaign, CampaignInfluencer, CampaignStatusHistory, Product, User
+from circlue.text import clean_text
 from circlue.workflow import CAMPAIGN_STATUSES, check_transition, stage_of
 
 
@@ -89,6 +90,7 @@ def advance_campaign(
     The database trigger checks the move again, sets current_stage and writes campaign_status_history
     with the acting user and `note`.
     """
+    note = clean_text(note, field="메모 / note", max_length=1000, multiline=True)
     campaign = session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()).first()
     if campaign is None:
         raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")
@@ -98,9 +100,6 @@ def advance_campaign(
             "someone else changed this campaign first; reload"
         )
     check_transition(campaign.status, to)
-    note = (note or "").strip()
-    if len(note) > 1000:
-        raise ValidationError("메모는 1000자 이하여야 합니다 / the note must be 1000 characters or fewer")
     session.execute(text("SELECT set_config('circlue.status_note', :note, true)"), {"note": note})
     campaign.status = to
     campaign.current_stage = stage_of(to)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from circlue.errors import ValidationError
 from circlue.models import PLATFORMS, Influencer
+from circlue.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,10 @@ def search_influencers(
     )
     if platform:
         stmt = stmt.where(Influencer.platform == platform)
-    if query and query.strip():
+    query = clean_text(query, field="검색어 / search", max_length=100)
+    if query:
         # Bound parameter: the user's text is data, and % / _ in it are matched literally.
-        stmt = stmt.where(Influencer.name.icontains(query.strip(), autoescape=True))
+        stmt = stmt.where(Influencer.name.icontains(query, autoescape=True))
     if min_followers:
         stmt = stmt.where(Influencer.followers >= min_followers)
     if after:

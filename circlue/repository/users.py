@@ -7,13 +7,14 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from circlue.errors import NotFound, ValidationError
 from circlue.models import ROLES, User, UserSession
-from circlue.security import hash_password, new_session_token, token_digest
+from circlue.security import hash_password, login_proof, new_session_token, token_digest
+from circlue.text import clean_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -33,14 +34,14 @@ class UserRow:
 
 
 @dataclass(frozen=True)
-class LoginCandidate:
-    """What the login form needs to check one account."""
+class LoginResult:
+    """A successful login: who, and the session token the browser session keeps."""
 
-    id: uuid.UUID
+    user_id: uuid.UUID
     email: str
     name: str
     role: str
-    password_hash: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,6 @@ class SessionInfo:
     name: str
     role: str
     expires_at: dt.datetime
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _row(user: User) -> UserRow:
@@ -73,8 +70,8 @@ def _row(user: User) -> UserRow:
 
 def normalise_email(email: str) -> str:
     """Lower-case and strip an e-mail address, or raise ValidationError if it is not one."""
-    value = (email or "").strip().lower()
-    if not _EMAIL.match(value) or len(value) > 255:
+    value = clean_text(email, field="이메일 / e-mail", max_length=255).lower()
+    if not _EMAIL.match(value):
         raise ValidationError("올바른 이메일 주소를 입력하세요 / enter a valid e-mail address")
     return value
 
@@ -82,9 +79,7 @@ def normalise_email(email: str) -> str:
 def create_user(session: Session, *, email: str, name: str, role: str, password: str) -> UserRow:
     """Create an active user with a bcrypt-hashed password."""
     email = normalise_email(email)
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationError("이름은 1~100자여야 합니다 / name must be 1 to 100 characters")
+    name = clean_text(name, field="이름 / name", max_length=100, required=True)
     if role not in ROLES:
         raise ValidationError(f"역할은 {', '.join(ROLES)} 중 하나여야 합니다 / role must be one of {', '.join(ROLES)}")
     user = User(email=email, name=name, role=role, password_hash=hash_password(password))
@@ -115,69 +110,39 @@ def set_user_active(session: Session, *, user_id: uuid.UUID, active: bool) -> No
         raise NotFound("사용자를 찾을 수 없습니다 / user not found")
 
 
-def login_candidates(session: Session, *, now: dt.datetime | None = None) -> list[LoginCandidate]:
-    """Active, unlocked accounts: the only ones the login form may accept."""
-    now = now or _now()
-    rows = session.scalars(
-        select(User).where(
-            User.is_active.is_(True),
-            (User.locked_until.is_(None)) | (User.locked_until <= now),
-        )
-    ).all()
-    return [LoginCandidate(u.id, u.email, u.name, u.role, u.password_hash) for u in rows]
+def login(session: Session, *, email: str, password: str, hours: int) -> LoginResult | None:
+    """Check a password and open a session in one locked step in the database; None for any failure.
 
-
-def record_failed_login(
-    session: Session, *, email: str, max_failures: int, lockout: dt.timedelta, now: dt.datetime | None = None
-) -> bool:
-    """Count a failed password for this e-mail; lock the account once max_failures is reached. True if now locked."""
-    now = now or _now()
-    user = session.scalars(select(User).where(User.email == email.strip().lower()).with_for_update()).first()
-    if user is None:
-        return False
-    user.failed_login_count = (user.failed_login_count or 0) + 1
-    if user.failed_login_count >= max_failures:
-        user.locked_until = now + lockout
-        user.failed_login_count = 0
-        return True
-    return False
-
-
-def start_session(session: Session, *, user_id: uuid.UUID, expires_at: dt.datetime) -> str:
-    """Record a successful login and open a server-side session; returns the clear token (kept by the caller)."""
-    session.execute(
-        update(User).where(User.id == user_id).values(failed_login_count=0, locked_until=None, last_login_at=_now())
-    )
+    Unknown, deactivated and locked accounts cost the same bcrypt work as a wrong password (the database answers
+    unknown e-mails with a stable fake salt), and every failure looks the same to the caller.
+    """
+    email = clean_text(email, field="이메일 / e-mail", max_length=255)
+    salt = session.execute(text("SELECT circlue_login_salt(:email)"), {"email": email}).scalar_one()
+    proof = login_proof(password, salt)
     token = new_session_token()
-    session.add(UserSession(user_id=user_id, token=token_digest(token), expires_at=expires_at))
-    session.flush()
-    return token
+    row = session.execute(
+        text("SELECT user_id, email, name, role FROM circlue_login(:email, :proof, :digest, :hours)"),
+        {"email": email, "proof": proof, "digest": token_digest(token), "hours": hours},
+    ).first()
+    if row is None:
+        return None
+    return LoginResult(user_id=row.user_id, email=row.email, name=row.name, role=row.role, token=token)
 
 
-def validate_session(session: Session, *, user_id: uuid.UUID, token: str) -> SessionInfo | None:
-    """The live session behind this token if it exists, has not expired and its user is still active."""
+def validate_session(session: Session, *, token: str) -> SessionInfo | None:
+    """The live session behind this token (the database checks expiry, deactivation and revocation), or None."""
     found = session.execute(
-        select(UserSession.expires_at, User.email, User.name, User.role)
+        select(UserSession.user_id, UserSession.expires_at, User.email, User.name, User.role)
         .join(User, User.id == UserSession.user_id)
-        .where(
-            UserSession.user_id == user_id,
-            UserSession.token == token_digest(token),
-            UserSession.expires_at > _now(),
-            User.is_active.is_(True),
-            or_(User.sessions_revoked_at.is_(None), UserSession.created_at > User.sessions_revoked_at),
-        )
+        .where(UserSession.token == token_digest(token), User.id == func.circlue_current_user_id())
     ).first()
     if found is None:
         return None
     return SessionInfo(
-        user_id=user_id, email=found.email, name=found.name, role=found.role, expires_at=found.expires_at
+        user_id=found.user_id, email=found.email, name=found.name, role=found.role, expires_at=found.expires_at
     )
 
 
-def end_session(session: Session, *, user_id: uuid.UUID, token: str) -> None:
-    """Log out: delete this session so neither the token nor the re-login cookie works again."""
-    session.execute(
-        delete(UserSession).where(UserSession.user_id == user_id, UserSession.token == token_digest(token))
-    )
-
-
+def end_session(session: Session, *, token: str) -> None:
+    """Log out: delete this session, so its token opens nothing again."""
+    session.execute(delete(UserSession).where(UserSession.token == token_digest(token)))

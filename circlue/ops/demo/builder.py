@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from circlue.db import Actor, act_as_app
+from circlue.db import act_as_app, end_operator_sessions, operator_actor
 from circlue.models import (
     Brand,
     Campaign,
@@ -51,7 +51,8 @@ class Builder(
         admin_id = self.user_ids[ADMIN_EMAIL]
         # Users are written as the owner (the app role may not create accounts); from here on the transaction
         # runs as circlue_app with the admin acting: RLS lets staff write brand rows, audit names them.
-        act_as_app(self.session, Actor(user_id=admin_id, role="admin"))
+        admin = operator_actor(self.session, admin_id, "admin")
+        act_as_app(self.session, admin)
         self.plan_brands()
         self.write(Brand, Product, Persona)
         self.load_influencers()
@@ -77,4 +78,5 @@ class Builder(
             Payment,
             Notification,
         )
+        end_operator_sessions(self.session, admin)
         return admin_id

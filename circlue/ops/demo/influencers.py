@@ -1,4 +1,4 @@
-"""The builder's influencers part: the campaign pool through the ORM, a large remainder through COPY."""
+"""The builder's influencers part: the campaign pool through the ORM, a large remainder in array inserts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 from circlue.models import Influencer
 from circlue.ops.demo.base import BuilderBase, Pick
 from circlue.ops.demo.influencer_data import INFLUENCER_COLUMNS, influencer_rows
-from circlue.repository.bulk import copy_rows
+from circlue.repository.bulk import insert_rows
 
-# Below this many influencers plain ORM inserts are fast enough; above it COPY carries the rest.
+# Below this many influencers plain ORM inserts are fast enough; above it array inserts carry the rest (COPY FROM
+# is refused on a table under row-level security).
 COPY_THRESHOLD = 5_000
 # Campaigns draw their influencers from this many profiles, whatever the total.
 CAMPAIGN_POOL = 300
@@ -39,7 +40,10 @@ class InfluencersMixin(BuilderBase):
     """Loads the influencer profiles and keeps the campaign pool's picks."""
 
     def load_influencers(self) -> None:
-        """Insert the influencers: the campaign pool through the ORM, any large remainder through COPY."""
+        """Insert the influencers: the campaign pool through the ORM, any large remainder in chunked array inserts.
+
+        Every row gets an id from the seeded generator, so a large demo built twice has the same ids too.
+        """
         total = self.influencers
         orm_count = total if total <= COPY_THRESHOLD else CAMPAIGN_POOL
         rows = influencer_rows(self.influencer_rng, total)
@@ -60,11 +64,11 @@ class InfluencersMixin(BuilderBase):
         if bar:
             bar(orm_count)
         if total > orm_count:
-            copy_rows(
+            insert_rows(
                 self.session,
-                Influencer.__tablename__,
-                INFLUENCER_COLUMNS,
-                rows,
+                Influencer.__table__,
+                ("id", *INFLUENCER_COLUMNS),
+                ((self.new_id(), *row) for row in rows),
                 progress=(lambda done: bar(orm_count + done)) if bar else None,
             )
         if bar:

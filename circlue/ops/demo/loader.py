@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from circlue.db import Actor, act_as_app, operator_unit_of_work, set_actor
+from circlue.db import act_as_app, end_operator_sessions, operator_actor, operator_unit_of_work, set_actor
 from circlue.models import (
     AuditLog,
     Brand,
@@ -69,16 +69,21 @@ _COUNTED = (
 
 def _counts(session: Session, admin_id: uuid.UUID) -> dict[str, int]:
     """Rows per table as the admin sees them; notifications summed over their demo recipients."""
-    set_actor(session, Actor(user_id=admin_id, role="admin"))
+    users = session.execute(select(User.id, User.role).where(User.email.in_([a.email for a in DEMO_ACCOUNTS]))).all()
+    actors = {user_id: operator_actor(session, user_id, role) for user_id, role in users}
+    act_as_app(session, actors[admin_id])
     counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0 for model in _COUNTED}
-    users = session.execute(select(User.id, User.role).where(User.email.in_([a.email for a in DEMO_ACCOUNTS])))
+    # Logins (and the sessions operator commands open to act as someone) are audited too; they are not demo data.
+    counts[AuditLog.__tablename__] = session.scalar(
+        select(func.count()).select_from(AuditLog).where(AuditLog.entity_type != "user_sessions")
+    )
     notifications = 0
     # Notifications are visible only to their recipient, staff included.
-    for user_id, role in users.all():
-        set_actor(session, Actor(user_id=user_id, role=role))
+    for actor in actors.values():
+        set_actor(session, actor)
         notifications += session.scalar(select(func.count()).select_from(Notification)) or 0
-    set_actor(session, Actor(user_id=admin_id, role="admin"))
     counts[Notification.__tablename__] = notifications
+    end_operator_sessions(session, *actors.values())
     return counts
 
 
@@ -95,6 +100,4 @@ def load_demo(
         created = admin_id is None
         if created:
             admin_id = Builder(session, seed=seed, influencers=influencers, progress=progress).build()
-        else:
-            act_as_app(session, Actor(user_id=admin_id, role="admin"))
         return DemoResult(created=created, counts=_counts(session, admin_id))
