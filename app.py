@@ -7,6 +7,7 @@ from circlue.ui import auth
 from circlue.ui.bootstrap import ensure_database
 from circlue.ui.i18n import LANGUAGES, t
 from circlue.ui.navigation import build_navigation, login_navigation
+from circlue.ui.text import md
 
 st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
 
@@ -23,7 +24,7 @@ try:
 except DatabaseUnavailable as exc:
     st.error(t("db.unavailable"), icon=":material/cloud_off:")
     st.markdown(t("db.howto"))
-    st.caption(t("db.detail", detail=exc))
+    st.caption(t("db.detail", detail=md(exc)))
     st.stop()
 
 actor = auth.session_actor()
@@ -34,7 +35,7 @@ if actor is None:
     st.stop()
 
 with st.sidebar:
-    st.caption(t("signed_in_as", name=st.session_state.get(auth.NAME, ""), role=t(f"role.{actor.role}")))
+    st.caption(t("signed_in_as", name=md(st.session_state.get(auth.NAME, "")), role=t(f"role.{actor.role}")))
     if st.button(t("logout"), key="circlue_logout", icon=":material/logout:"):
         auth.logout()
         st.rerun()

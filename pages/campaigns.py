@@ -6,10 +6,11 @@ import streamlit as st
 from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.repository import campaigns as campaigns_repo
-from circlue.ui.flash import flash, show_flash
+from circlue.ui.flash import flash, show_error, show_flash
 from circlue.ui.format import format_date, format_datetime, format_krw
 from circlue.ui.i18n import status_label, t
 from circlue.ui.navigation import STAFF, guard
+from circlue.ui.text import md
 from circlue.workflow import CAMPAIGN_STATUSES, allowed_next
 
 actor = guard("campaigns")
@@ -72,9 +73,9 @@ if actor.role in STAFF:
                             session, campaign_id=campaign.id, to=target, expected_status=campaign.status, note=note
                         )
                 except DomainError as exc:
-                    st.error(str(exc))
+                    show_error(exc)
                 else:
-                    flash(t("campaigns.moved", title=campaign.title, status=status_label(target)))
+                    flash(t("campaigns.moved", title=md(campaign.title), status=status_label(target)))
 
     with unit_of_work(actor) as session:
         history = campaigns_repo.status_history(session, campaign_id=campaign.id)

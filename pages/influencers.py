@@ -7,6 +7,7 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.models import PLATFORMS
 from circlue.repository import influencers as influencers_repo
+from circlue.ui.flash import show_error
 from circlue.ui.format import format_krw
 from circlue.ui.i18n import platform_label, t
 from circlue.ui.navigation import guard
@@ -30,7 +31,7 @@ try:
             session, platform=platform, query=query, min_followers=int(min_followers), limit=200
         )
 except DomainError as exc:
-    st.error(str(exc))
+    show_error(exc)
     st.stop()
 
 if not rows:

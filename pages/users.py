@@ -9,10 +9,11 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.models import ROLES
 from circlue.repository import users as users_repo
-from circlue.ui.flash import flash, show_flash
+from circlue.ui.flash import flash, show_error, show_flash
 from circlue.ui.format import format_datetime
 from circlue.ui.i18n import t
 from circlue.ui.navigation import guard
+from circlue.ui.text import md
 
 actor = guard("users")
 st.header(t("nav.users"))
@@ -47,9 +48,9 @@ with left, st.form("create_user", clear_on_submit=False):
             with unit_of_work(actor) as session:
                 created = users_repo.create_user(session, email=email, name=name, role=role, password=password)
         except DomainError as exc:
-            st.error(str(exc))
+            show_error(exc)
         else:
-            flash(t("users.created", email=created.email))
+            flash(t("users.created", email=md(created.email)))
 
 with right, st.form("toggle_user"):
     st.subheader(t("users.toggle"))
@@ -67,4 +68,4 @@ with right, st.form("toggle_user"):
         else:
             with unit_of_work(actor) as session:
                 users_repo.set_user_active(session, user_id=uuid.UUID(picked), active=not target.is_active)
-            flash(t("users.activated" if not target.is_active else "users.deactivated", email=target.email))
+            flash(t("users.activated" if not target.is_active else "users.deactivated", email=md(target.email)))

@@ -11,9 +11,9 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from circlue.db import Actor, unit_of_work
 from circlue.ops.demo import DEMO_PASSWORD
-from circlue.repository.users import start_session
+from circlue.ui.text import md
+from tests.conftest import actor_of
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -49,21 +49,15 @@ def _app(lang: str = "ko") -> AppTest:
 
 
 @pytest.fixture
-def logged_in(app_engine, users_by_email):
-    """Seed an AppTest with a real server-side session for a demo user (AppTest cannot render the cookie form)."""
+def logged_in(app_engine):
+    """Seed an AppTest with a real server-side session for a demo user (as a login through the form would)."""
 
     def _login(email: str, lang: str = "ko", page: str = APP) -> AppTest:
-        user_id = users_by_email[email]
-        with unit_of_work(Actor(user_id=user_id), engine=app_engine) as session:
-            token = start_session(
-                session, user_id=user_id, expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-            )
+        actor = actor_of(email)
         at = AppTest.from_file(page if page == APP else str(ROOT / page), default_timeout=60)
         at.session_state["lang"] = lang
-        at.session_state["circlue_user_id"] = str(user_id)
-        at.session_state["circlue_token"] = token
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = email
+        at.session_state["circlue_user_id"] = str(actor.user_id)
+        at.session_state["circlue_token"] = actor.token
         return at
 
     return _login
@@ -326,7 +320,8 @@ def test_admin_creates_a_user_from_the_form(logged_in, owner_engine):
     at.text_input(key="new_password").input("매니저 비밀번호 2026")
     at.button[0].click().run()
     assert not at.exception
-    assert "li.na@circlue.ai 계정을 만들었습니다." in [s.value for s in at.success]
+    # Typed text is shown escaped, so Markdown in it renders as the characters typed.
+    assert md("li.na@circlue.ai") + " 계정을 만들었습니다." in [s.value for s in at.success]
     assert "li.na@circlue.ai" in set(at.dataframe[0].value["이메일"])
     with owner_engine.connect() as conn:
         row = conn.execute(text("SELECT name, role FROM users WHERE email = 'li.na@circlue.ai'")).one()
@@ -389,3 +384,33 @@ def test_influencer_search_filters_by_platform_with_chinese_names(logged_in):
     assert len(frame) > 0 and set(frame["플랫폼"]) == {"샤오홍슈 (小红书)"}
     followers = list(frame["팔로워"])
     assert followers == sorted(followers, reverse=True)
+
+
+
+def test_names_with_markdown_render_as_text(logged_in, owner_engine):
+    """A name holding an image (fetched by every browser that renders it) or a link shows as the characters typed."""
+    import re
+
+    from circlue.security import hash_password
+
+    name = "![x](http://evil.example/x.png) [클릭](http://evil.example) **굵게** :red[빨강]"
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO users (email, password_hash, name, role) VALUES ('md@circlue.ai', :h, :n, 'manager')"),
+            {"h": hash_password("long enough password"), "n": name},
+        )
+    try:
+        at = logged_in("md@circlue.ai").run()
+        assert not at.exception
+        caption = next(c.value for c in at.sidebar.caption if "evil" in c.value)
+        assert caption.startswith(md(name)), caption
+        assert not re.search(r"(?<!\\)\]\(", caption), "an unescaped link or image would render"
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("DELETE FROM users WHERE email = 'md@circlue.ai'"))
+
+
+def test_markdown_escaping():
+    assert md("![x](http://a/b.png)") == r"\!\[x\]\(http\://a/b\.png\)"
+    assert md("**굵게** :red[빨강] $x$") == r"\*\*굵게\*\* \:red\[빨강\] \$x\$"
+    assert md("김철수 李娜") == "김철수 李娜"

@@ -1,8 +1,10 @@
-"""One-shot success messages that survive the rerun an action triggers."""
+"""One-shot success messages that survive the rerun an action triggers, and error messages."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from circlue.ui.text import md
 
 _KEY = "circlue_flash"
 
@@ -18,3 +20,8 @@ def show_flash() -> None:
     message = st.session_state.pop(_KEY, None)
     if message:
         st.success(message)
+
+
+def show_error(exc: Exception) -> None:
+    """Show a domain error's message as plain text (it may quote what the user typed)."""
+    st.error(md(str(exc)))

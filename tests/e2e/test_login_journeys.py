@@ -98,3 +98,28 @@ def test_wrong_password_shows_neutral_message(server, page):
     submit_login(page, "manager@circlue.demo", "not-the-password")
     page.get_by_text("이메일 또는 비밀번호가 올바르지 않거나").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        # A JWT signed with "none", the forgery that crashed the login page in review.
+        "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VybmFtZSI6ImFkbWluQGNpcmNsdWUuZGVtbyIsImV4cF9kYXRlIjo5OTk5OTk5OTk5fQ.",
+        "not-a-jwt-at-all",
+        "%00%ff%fe",
+    ],
+    ids=["alg-none", "garbage", "bytes"],
+)
+def test_any_cookie_value_leaves_the_login_page_working(server, browser, cookie):
+    context = browser.new_context(locale="ko-KR")
+    try:
+        context.add_cookies([{"name": "circlue_auth", "value": cookie, "url": server}])
+        page = context.new_page()
+        open_login(page, server)
+        assert page.locator("[data-testid='stException']").count() == 0
+        # The cookie opens nothing: the login form is what shows.
+        assert page.get_by_role("heading", name="승인 대기 및 시스템").count() == 0
+        submit_login(page, "admin@circlue.demo")
+        page.get_by_role("heading", name="승인 대기 및 시스템").wait_for(timeout=60_000)
+    finally:
+        context.close()
