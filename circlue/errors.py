@@ -6,7 +6,11 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    """Bad input."""
+    """Bad input; `fields` maps a form field to its own message, for showing beside the field."""
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {}
 
 
 class InvalidTransition(DomainError):

@@ -1,0 +1,1 @@
+"""Input schemas (pydantic): what a form may send, checked before anything reaches the database."""
