@@ -32,14 +32,41 @@ CAMPAIGN_TRANSITIONS["content-review"] = CAMPAIGN_TRANSITIONS["content-review"] 
 CAMPAIGN_TRANSITIONS["completed"] = frozenset()
 CAMPAIGN_TRANSITIONS["cancelled"] = frozenset()
 
-CAMPAIGN_INFLUENCER_STATUSES: tuple[str, ...] = (
+# The moves a brand user makes itself (issue 6): submit its campaign, ask for a revised proposal, confirm the final
+# one. Staff make every move; the database allows brands exactly these (migration 0011).
+CAMPAIGN_BRAND_MOVES: frozenset[tuple[str, str]] = frozenset(
+    {("creating", "submitted"), ("proposing", "revising"), ("revising", "confirmed")}
+)
+# From here on the agreed fees are the campaign's cost: they may not exceed its budget.
+CAMPAIGN_COMMITTED: tuple[str, ...] = CAMPAIGN_STATUSES[CAMPAIGN_STATUSES.index("confirmed") : -1]
+
+# An influencer's place in a campaign (campaign_influencers.status).
+INVITATION_STATUSES: tuple[str, ...] = (
     "invited",
     "proposed",
     "accepted",
-    "declined",
     "contracted",
     "completed",
+    "declined",
+    "withdrawn",
 )
+INVITATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    # The influencer answers the invitation with a proposal (fee, deliverables, terms) or declines it.
+    "invited": frozenset({"proposed", "declined", "withdrawn"}),
+    # The proposal is agreed (ad_fee set) or declined; staff may withdraw the invitation until it is contracted.
+    "proposed": frozenset({"accepted", "declined", "withdrawn"}),
+    # A contract fixes the production dates.
+    "accepted": frozenset({"contracted", "withdrawn"}),
+    "contracted": frozenset({"completed"}),
+    "completed": frozenset(),
+    "declined": frozenset(),
+    "withdrawn": frozenset(),
+}
+# An invitation's agreed fee counts against the budget once it is accepted.
+INVITATION_AGREED: tuple[str, ...] = ("accepted", "contracted", "completed")
+# Influencers are invited while the campaign recruits and its proposal is being settled.
+INVITING_STAGES: tuple[str, ...] = ("recruiting", "proposing", "revising")
+
 CONTENT_STATUSES: tuple[str, ...] = ("draft", "submitted", "revision-requested", "approved", "published")
 
 def stage_of(status: str) -> int:
@@ -67,3 +94,26 @@ def check_transition(current: str, target: str) -> None:
             f"'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
             f"cannot move from '{current}' to '{target}'; allowed: {names}"
         )
+
+
+def invitation_next(status: str) -> list[str]:
+    """Statuses an invitation in `status` may move to, in workflow order."""
+    if status not in INVITATION_TRANSITIONS:
+        raise InvalidTransition(f"알 수 없는 초대 상태입니다 / unknown invitation status: {status}")
+    return sorted(INVITATION_TRANSITIONS[status], key=INVITATION_STATUSES.index)
+
+
+def check_invitation_transition(current: str, target: str) -> None:
+    """Raise InvalidTransition naming the allowed next states unless the invitation may move current -> target."""
+    allowed = invitation_next(current)
+    if target not in allowed:
+        names = ", ".join(allowed) or "없음 / none"
+        raise InvalidTransition(
+            f"초대 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
+            f"an invitation cannot move from '{current}' to '{target}'; allowed: {names}"
+        )
+
+
+def brand_may_move(current: str, target: str) -> bool:
+    """True when a brand user may make this campaign move itself (staff may make every allowed move)."""
+    return (current, target) in CAMPAIGN_BRAND_MOVES

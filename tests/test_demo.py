@@ -31,9 +31,9 @@ from circlue.models import (
 )
 from circlue.ops.demo import COPY_THRESHOLD, DEMO_ACCOUNTS, DemoResult, load_demo
 from circlue.workflow import (
-    CAMPAIGN_INFLUENCER_STATUSES,
     CAMPAIGN_STATUSES,
     CONTENT_STATUSES,
+    INVITATION_STATUSES,
     stage_of,
 )
 from tests.conftest import actor_of, create_database, drop_database
@@ -102,7 +102,7 @@ def test_first_run_creates_a_complete_data_set(first_run: DemoResult, demo_engin
         assert all(stage == stage_of(status) for status, stage in campaigns)
         days = session.scalar(select(func.count(func.distinct(PerformanceMetric.metric_date))))
         assert days >= 90
-        assert set(session.scalars(select(CampaignInfluencer.status).distinct())) <= set(CAMPAIGN_INFLUENCER_STATUSES)
+        assert set(session.scalars(select(CampaignInfluencer.status).distinct())) <= set(INVITATION_STATUSES)
         assert set(session.scalars(select(ContentPlan.status).distinct())) <= set(CONTENT_STATUSES)
         assert set(session.scalars(select(ContentSubmission.status).distinct())) <= set(CONTENT_STATUSES)
 

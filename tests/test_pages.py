@@ -241,8 +241,8 @@ def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engin
         campaign_id = conn.execute(
             text(
                 "INSERT INTO campaigns (brand_id, product_id, title, budget, campaign_start_date, campaign_end_date,"
-                " proposal_deadline) SELECT brand_id, id, '워크플로 테스트 캠페인', 1000000, current_date,"
-                " current_date + 30, current_date + 7 FROM products ORDER BY name LIMIT 1 RETURNING id"
+                " proposal_deadline) SELECT brand_id, id, '워크플로 테스트 캠페인', 1000000, current_date + 10,"
+                " current_date + 40, current_date + 7 FROM products ORDER BY name LIMIT 1 RETURNING id"
             )
         ).scalar_one()
     try:

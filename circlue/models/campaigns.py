@@ -28,6 +28,9 @@ class Campaign(Base):
     ad_type: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(50), server_default=text("'creating'"))
     current_stage: Mapped[int | None] = mapped_column(server_default=text("1"))
+    # Since 0011: the account manager working on it, and when it last changed status (kept by the workflow trigger).
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

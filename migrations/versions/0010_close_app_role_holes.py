@@ -371,7 +371,8 @@ def upgrade() -> None:
 
     # Nothing runs a function it was not given: trigger functions need no EXECUTE to fire.
     op.execute("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC")
-    op.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
+    # Global, not IN SCHEMA: per-schema defaults can only add to the global ones, never take PUBLIC's away.
+    op.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(APP_FUNCTIONS)} TO circlue_app")
 
     # users: the hash is unreadable; rows are visible to staff, to their own user, and staff rows to anyone logged in
@@ -459,7 +460,7 @@ def downgrade() -> None:
     op.execute("REVOKE ALL ON users FROM circlue_app")
     op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON users TO circlue_app")
 
-    op.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO PUBLIC")
+    op.execute("ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC")
     op.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC")
     op.execute("DROP FUNCTION IF EXISTS circlue_login(text, text, text, integer)")
     op.execute("DROP FUNCTION IF EXISTS circlue_login_salt(text)")

@@ -35,6 +35,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("brand.hanmat@circlue.demo", "한도윤", "brand", "한맛"),
 )
 ADMIN_EMAIL = DEMO_ACCOUNTS[0].email
+MANAGER_EMAIL = DEMO_ACCOUNTS[1].email
 
 
 class AccountsMixin(BuilderBase):

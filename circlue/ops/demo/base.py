@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -40,6 +40,14 @@ class Pick:
 
 
 @dataclass
+class InvitationPlan:
+    """An influencer's invitation to a campaign: its final values and the statuses it passes on the way."""
+
+    values: dict[str, Any]
+    path: list[str]
+
+
+@dataclass
 class CampaignPlan:
     """A campaign being planned: what its children need to know about it."""
 
@@ -56,6 +64,7 @@ class CampaignPlan:
     deadline: dt.date
     created_at: dt.datetime
     path: list[str]
+    invitations: list[InvitationPlan] = field(default_factory=list)
 
 
 class BuilderBase:
@@ -73,8 +82,8 @@ class BuilderBase:
         # Separate streams keep the core data identical whatever the number of influencers.
         self.id_rng = random.Random(f"{seed}:ids")
         self.influencer_rng = random.Random(f"{seed}:influencers")
-        self.today = dt.date.today()
         self.now = dt.datetime.now(KST).replace(microsecond=0)
+        self.today = self.now.date()  # Seoul's business day, the same calendar as `now`
         self.rows: dict[type, list[dict[str, Any]]] = defaultdict(list)
         self.user_ids: dict[str, uuid.UUID] = {}
         self.brand_ids: dict[str, uuid.UUID] = {}

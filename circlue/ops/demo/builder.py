@@ -8,7 +8,6 @@ from circlue.db import act_as_app, end_operator_sessions, operator_actor
 from circlue.models import (
     Brand,
     Campaign,
-    CampaignInfluencer,
     CampaignTargetContent,
     CommentAnalysis,
     ContentFile,
@@ -66,7 +65,6 @@ class Builder(
         self.plan_notifications()
         self.write(
             CampaignTargetContent,
-            CampaignInfluencer,
             ContentPlan,
             ContentSubmission,
             ContentFile,

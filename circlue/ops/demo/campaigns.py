@@ -7,13 +7,38 @@ import math
 from decimal import Decimal
 from itertools import pairwise
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from circlue.models import Campaign, CampaignInfluencer, CampaignTargetContent
-from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, Pick, round_won
+from circlue.ops.demo.accounts import MANAGER_EMAIL
+from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, InvitationPlan, Pick, round_won
 from circlue.ops.demo.brand_data import BRANDS
 from circlue.ops.demo.campaign_data import BRANDING_TITLES, DELIVERABLES, LIVE_DELIVERABLES, LIVE_TITLES, SEASONS, TERMS
 from circlue.workflow import CAMPAIGN_STAGES, CAMPAIGN_STATUSES, check_transition, stage_of
+
+# The statuses an invitation passes to reach its final one (circlue.workflow.INVITATION_TRANSITIONS).
+INVITATION_PATHS: dict[str, list[str]] = {
+    "invited": ["invited"],
+    "proposed": ["invited", "proposed"],
+    "accepted": ["invited", "proposed", "accepted"],
+    "contracted": ["invited", "proposed", "accepted", "contracted"],
+    "completed": ["invited", "proposed", "accepted", "contracted", "completed"],
+    "declined": ["invited", "proposed", "declined"],
+}
+# The campaign status by which each invitation move happens.
+INVITATION_MOMENT = {
+    "invited": "recruiting", "proposed": "proposing", "accepted": "revising", "declined": "revising",
+    "contracted": "planning", "completed": "completed",
+}
+# What each move records: a proposal its fee, deliverables and terms; an agreement its fee and production dates.
+INVITATION_FIELDS = {
+    "proposed": ("proposed_fee", "deliverables", "additional_terms"),
+    "accepted": ("ad_fee", "production_start_date", "production_deadline"),
+    "contracted": ("production_start_date", "production_deadline"),
+}
+_UNANSWERED = dict.fromkeys(
+    ("proposed_fee", "ad_fee", "deliverables", "additional_terms", "production_start_date", "production_deadline")
+)
 
 
 class CampaignsMixin(BuilderBase):
@@ -87,6 +112,7 @@ class CampaignsMixin(BuilderBase):
                 ad_type=campaign.ad_type,
                 status="creating",
                 current_stage=stage_of("creating"),
+                manager_id=self.user_ids[MANAGER_EMAIL],
                 created_at=campaign.created_at,
             )
 
@@ -143,9 +169,15 @@ class CampaignsMixin(BuilderBase):
         return path
 
     def walk_workflow(self) -> None:
-        """Move each campaign from 'creating' to its status one allowed step at a time."""
+        """Move each campaign from 'creating' to its status one allowed step at a time, and its invitations with it.
+
+        Influencers are invited once the campaign recruits, propose while it is proposing, are agreed on before it
+        is confirmed and contracted once it is planned: the database refuses any other order.
+        """
         for campaign in self.campaigns:
-            for current, target in pairwise(campaign.path):
+            events = self.invitation_events(campaign)
+            self.apply_invitation_events(events.get(0, []))
+            for step, (current, target) in enumerate(pairwise(campaign.path), start=1):
                 check_transition(current, target)
                 self.session.execute(
                     update(Campaign)
@@ -153,6 +185,40 @@ class CampaignsMixin(BuilderBase):
                     .values(status=target, current_stage=stage_of(target)),
                     execution_options={"synchronize_session": False},
                 )
+                self.apply_invitation_events(events.get(step, []))
+
+    def invitation_events(self, campaign: CampaignPlan) -> dict[int, list[tuple[InvitationPlan, str]]]:
+        """Each invitation move, keyed by the step of the campaign's path after which it happens."""
+        rank = {status: n for n, status in enumerate(CAMPAIGN_STATUSES)}
+        live_steps = [n for n, status in enumerate(campaign.path) if status != "cancelled"]
+        events: dict[int, list[tuple[InvitationPlan, str]]] = {}
+        for invitation in campaign.invitations:
+            earliest = 0
+            for status in invitation.path:
+                nominal = rank[INVITATION_MOMENT[status]]
+                # The first step at or past the move's moment; a campaign that stopped earlier takes it at its last.
+                step = next(
+                    (n for n in live_steps if rank[campaign.path[n]] >= nominal and n >= earliest), live_steps[-1]
+                )
+                earliest = max(earliest, step)
+                events.setdefault(earliest, []).append((invitation, status))
+        return events
+
+    def apply_invitation_events(self, events: list[tuple[InvitationPlan, str]]) -> None:
+        """Insert new invitations, then move the others one status each, with the fields each status brings."""
+        fresh = [invitation.values | {"status": "invited", **_UNANSWERED} for invitation, s in events if s == "invited"]
+        if fresh:
+            self.session.execute(insert(CampaignInfluencer), fresh)
+        for invitation, status in events:
+            if status == "invited":
+                continue
+            fields = {name: invitation.values[name] for name in INVITATION_FIELDS.get(status, ())}
+            self.session.execute(
+                update(CampaignInfluencer)
+                .where(CampaignInfluencer.id == invitation.values["id"])
+                .values(status=status, **fields),
+                execution_options={"synchronize_session": False},
+            )
 
     def plan_campaign_children(self, campaign: CampaignPlan) -> None:
         """Queue the campaign row's dependants: target, influencers, content, metrics, money."""
@@ -219,19 +285,19 @@ class CampaignsMixin(BuilderBase):
             if CAMPAIGN_STATUSES.index(campaign.status) >= CAMPAIGN_STATUSES.index("planning"):
                 production_start = min(production_start, self.today - dt.timedelta(days=r.randint(3, 8)))
             has_dates = status in ("accepted", "contracted", "completed")
-            self.put(
-                CampaignInfluencer,
-                campaign_id=campaign.id,
-                influencer_id=pick.id,
-                proposed_fee=proposed,
-                ad_fee=ad_fee,
-                deliverables=deliverables,
-                additional_terms=" / ".join(r.sample(TERMS, 2)),
-                status=status,
-                production_start_date=production_start if has_dates else None,
-                production_deadline=production_deadline if has_dates else None,
-                created_at=self.at(min(campaign.deadline, self.today) - dt.timedelta(days=r.randint(3, 12))),
-            )
+            values = {
+                "id": self.new_id(),
+                "campaign_id": campaign.id,
+                "influencer_id": pick.id,
+                "proposed_fee": proposed,
+                "ad_fee": ad_fee,
+                "deliverables": deliverables,
+                "additional_terms": " / ".join(r.sample(TERMS, 2)),
+                "production_start_date": production_start if has_dates else None,
+                "production_deadline": production_deadline if has_dates else None,
+                "created_at": self.at(min(campaign.deadline, self.today) - dt.timedelta(days=r.randint(3, 12))),
+            }
+            campaign.invitations.append(InvitationPlan(values=values, path=INVITATION_PATHS[status]))
             members.append((pick, status, ad_fee or Decimal(0), (production_start, production_deadline)))
         # Agreed fees plus a margin must fit the budget, within the ₩300,000,000 ceiling.
         needed = round_won(total_fees * Decimal("1.2"), 1_000_000)

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from circlue.models import ContentFile, ContentPlan, ContentRevision, ContentSubmission
+from circlue.ops.demo.accounts import MANAGER_EMAIL
 from circlue.ops.demo.base import CST, FILES, METRIC_DAYS, BuilderBase, CampaignPlan, Pick
 from circlue.ops.demo.content_data import APPROVALS, HASHTAGS, HOOKS, OUTLINES, PLAN_REQUESTS, SUBMISSION_REQUESTS
 from circlue.ops.demo.influencer_data import post_url
@@ -99,7 +100,7 @@ class ContentMixin(BuilderBase):
         if status in ("approved", "published"):
             rounds.append("approved")
         requests = PLAN_REQUESTS if parent == "plan" else SUBMISSION_REQUESTS
-        reviewers = (self.user_ids[campaign.brand.owner], self.user_ids["manager@circlue.demo"])
+        reviewers = (self.user_ids[campaign.brand.owner], self.user_ids[MANAGER_EMAIL])
         for number, outcome in enumerate(rounds, start=1):
             feedback = r.choice(APPROVALS) if outcome == "approved" else r.choice(requests)
             self.put(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from circlue.korea import brn_check_digit, format_brn, format_krw, vat_for
 from circlue.models import Payment, Settlement, TaxInvoice
+from circlue.ops.demo.accounts import ADMIN_EMAIL
 from circlue.ops.demo.base import FILES, BuilderBase, CampaignPlan, round_won
 from circlue.ops.demo.campaign_data import PAYMENT_METHODS
 
@@ -94,7 +95,7 @@ class MoneyMixin(BuilderBase):
             receipt_url=f"{FILES}/receipts/{transaction_id}.pdf",
             created_at=paid_at,
         )
-        self.note("admin@circlue.demo", paid_at, "payment", "입금이 확인되었습니다",
+        self.note(ADMIN_EMAIL, paid_at, "payment", "입금이 확인되었습니다",
                   f"{brand.company} {format_krw(total)} 입금 ({transaction_id})", campaign)
 
     def brn(self, brand_key: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from circlue.models import Notification
-from circlue.ops.demo.accounts import DEMO_ACCOUNTS
+from circlue.ops.demo.accounts import ADMIN_EMAIL, DEMO_ACCOUNTS, MANAGER_EMAIL
 from circlue.ops.demo.base import BuilderBase, CampaignPlan
 from circlue.ops.demo.brand_data import BRANDS
 
@@ -31,23 +31,15 @@ class NotificationsMixin(BuilderBase):
         for campaign in self.campaigns:
             owner = campaign.brand.owner
             recently = self.now - dt.timedelta(hours=r.randint(2, 72))
-            if campaign.status == "submitted":
-                for staff in ("admin@circlue.demo", "manager@circlue.demo"):
-                    self.note(staff, campaign.created_at, "campaign", "신규 캠페인 검토 요청",
-                              f"{campaign.brand.name}의 '{campaign.title}' 캠페인이 제출되었습니다.", campaign)
             if campaign.status in ("recruiting", "proposing"):
-                self.note("manager@circlue.demo", recently, "deadline", "제안 마감 임박",
+                self.note(MANAGER_EMAIL, recently, "deadline", "제안 마감 임박",
                           f"'{campaign.title}' 제안 마감일은 {campaign.deadline:%m월 %d일}입니다.", campaign)
                 self.note(owner, recently, "proposal", "인플루언서 제안서가 도착했습니다",
                           f"'{campaign.title}' 캠페인에 새 제안서가 있습니다.", campaign)
             if campaign.status == "content-review":
                 self.note(owner, recently, "content", "콘텐츠 검토 요청",
                           f"'{campaign.title}' 캠페인에 검토할 콘텐츠가 제출되었습니다.", campaign)
-            if campaign.status == "live":
-                went_live = self.at(campaign.start + dt.timedelta(days=3))
-                self.note(owner, went_live, "campaign", "캠페인이 라이브되었습니다",
-                          f"'{campaign.title}' 콘텐츠가 게시되었습니다. 성과 대시보드에서 확인하세요.", campaign)
-        self.note("admin@circlue.demo", self.now, "system", "데모 데이터가 준비되었습니다",
+        self.note(ADMIN_EMAIL, self.now, "system", "데모 데이터가 준비되었습니다",
                   f"브랜드 {len(BRANDS)}곳, 캠페인 {len(self.campaigns)}건과 성과 데이터가 생성되었습니다.", None)
         for account in DEMO_ACCOUNTS:
             for note in sorted(self.notes[account.email], key=lambda n: n["when"])[-6:]:
