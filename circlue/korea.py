@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, Decimal
+from zoneinfo import ZoneInfo
 
 from circlue.errors import ValidationError
 
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 VAT_RATE = Decimal("0.10")
+# The business day is Seoul's, whatever the server's clock says.
+SEOUL = ZoneInfo("Asia/Seoul")
 WON = Decimal("1")
 
 

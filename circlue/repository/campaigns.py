@@ -1,4 +1,4 @@
-"""Campaign reads and the status workflow."""
+"""Campaigns: create and edit, the status workflow, the list, one campaign in full."""
 
 from __future__ import annotations
 
@@ -10,10 +10,29 @@ from decimal import Decimal
 from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from circlue.errors import NotFound, ValidationError
-from circlue.models import Brand, Campaign, CampaignInfluencer, CampaignStatusHistory, Product, User
+from circlue.errors import Forbidden, NotFound, ValidationError
+from circlue.korea import SEOUL, format_krw
+from circlue.models import (
+    Brand,
+    Campaign,
+    CampaignInfluencer,
+    CampaignStatusHistory,
+    CampaignTargetContent,
+    Product,
+    User,
+)
+from circlue.repository.refusals import CONSTRAINTS, refusals
+from circlue.schemas.campaigns import AD_TYPES, CampaignInput, TargetContentInput
 from circlue.text import clean_text
-from circlue.workflow import CAMPAIGN_STATUSES, check_transition, stage_of
+from circlue.workflow import (
+    CAMPAIGN_COMMITTED,
+    CAMPAIGN_STATUSES,
+    INVITATION_AGREED,
+    allowed_next,
+    brand_may_move,
+    check_transition,
+    stage_of,
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +101,37 @@ def list_campaigns(
     return [CampaignRow(*r) for r in session.execute(query).all()]
 
 
+def _is_staff(session: Session) -> bool:
+    """What the database thinks of the acting user (its session), not what the page was told."""
+    return bool(session.scalar(select(func.circlue_is_staff())))
+
+
+def agreed_fees(session: Session, *, campaign_id: uuid.UUID) -> Decimal:
+    """The fees agreed with the campaign's influencers so far: what confirming it commits to."""
+    return Decimal(
+        session.scalar(
+            select(func.coalesce(func.sum(CampaignInfluencer.ad_fee), 0)).where(
+                CampaignInfluencer.campaign_id == campaign_id, CampaignInfluencer.status.in_(INVITATION_AGREED)
+            )
+        )
+    )
+
+
+def campaign_moves(session: Session, *, status: str) -> list[str]:
+    """The moves the acting user may make from `status`: every allowed one for staff, a brand's own for a brand."""
+    allowed = allowed_next(status)
+    if _is_staff(session):
+        return allowed
+    return [target for target in allowed if brand_may_move(status, target)]
+
+
 def advance_campaign(
     session: Session, *, campaign_id: uuid.UUID, to: str, expected_status: str, note: str | None = None
 ) -> str:
-    """Move a campaign to `to` if the workflow allows it and nobody changed it meanwhile; returns the new status.
+    """Move a campaign to `to` if the workflow allows it, this user may and nobody changed it meanwhile.
 
-    The database trigger checks the move again, sets current_stage and writes campaign_status_history
-    with the acting user and `note`.
+    The database checks the move again (transition table, brand moves, budget), sets current_stage and writes
+    campaign_status_history with the acting user and `note`; returns the new status.
     """
     note = clean_text(note, field="메모 / note", max_length=1000, multiline=True)
     campaign = session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()).first()
@@ -100,11 +143,87 @@ def advance_campaign(
             "someone else changed this campaign first; reload"
         )
     check_transition(campaign.status, to)
+    if not brand_may_move(campaign.status, to) and not _is_staff(session):
+        raise Forbidden(
+            "이 단계 변경은 Circlue 담당자가 합니다 / Circlue staff make this move; "
+            "a brand submits, asks for a revised proposal and confirms the final one"
+        )
+    if to in CAMPAIGN_COMMITTED and campaign.status not in CAMPAIGN_COMMITTED:
+        agreed = agreed_fees(session, campaign_id=campaign_id)
+        if agreed > campaign.budget:
+            raise ValidationError(
+                f"합의된 금액 {format_krw(agreed)}이(가) 예산 {format_krw(campaign.budget)}을(를) 넘어 "
+                "확정할 수 없습니다 / "
+                f"agreed fees {format_krw(agreed)} exceed the budget {format_krw(campaign.budget)}"
+            )
     session.execute(text("SELECT set_config('circlue.status_note', :note, true)"), {"note": note})
     campaign.status = to
     campaign.current_stage = stage_of(to)
-    session.flush()
+    with refusals():
+        session.flush()
     return to
+
+
+def _check_product(session: Session, campaign: CampaignInput) -> None:
+    """A friendly refusal before the database's: the product must be one of the brand's (visible to this user)."""
+    brand_of_product = session.scalar(select(Product.brand_id).where(Product.id == campaign.product_id))
+    if brand_of_product is None:
+        raise NotFound("제품을 찾을 수 없습니다 / product not found")
+    if brand_of_product != campaign.brand_id:
+        message = CONSTRAINTS["campaigns_product_brand_fkey"]
+        raise ValidationError(message, fields={"product_id": message})
+
+
+def create_campaign(session: Session, *, campaign: CampaignInput, target: TargetContentInput) -> uuid.UUID:
+    """Create a campaign at 'creating' with its target and content strategy, in the caller's transaction."""
+    _check_product(session, campaign)
+    row = Campaign(**campaign.model_dump(exclude_none=True), status="creating")
+    session.add(row)
+    with refusals():
+        session.flush()
+        session.add(CampaignTargetContent(campaign_id=row.id, **target.model_dump()))
+        session.flush()
+    return row.id
+
+
+def update_campaign(
+    session: Session,
+    *,
+    campaign_id: uuid.UUID,
+    campaign: CampaignInput,
+    target: TargetContentInput,
+    expected_updated_at: dt.datetime | None,
+) -> None:
+    """Save a campaign's terms and target; refuses if someone saved it since the form was opened.
+
+    Brands may edit only while it is 'creating' (the database refuses otherwise); staff at any stage.
+    """
+    row = session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()).first()
+    if row is None:
+        raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")
+    if expected_updated_at is not None and row.updated_at != expected_updated_at:
+        raise ValidationError(
+            "다른 사용자가 이 캠페인을 먼저 저장했습니다. 새로고침하세요 / "
+            "someone else saved this campaign first; reload"
+        )
+    if row.status != "creating" and not _is_staff(session):
+        raise Forbidden(
+            "제출한 캠페인의 조건은 Circlue 담당자가 변경합니다 / "
+            "once submitted, Circlue staff change a campaign's terms"
+        )
+    _check_product(session, campaign)
+    for name, value in campaign.model_dump().items():
+        setattr(row, name, value)
+    existing = session.scalars(
+        select(CampaignTargetContent).where(CampaignTargetContent.campaign_id == campaign_id)
+    ).first()
+    if existing is None:
+        session.add(CampaignTargetContent(campaign_id=campaign_id, **target.model_dump()))
+    else:
+        for name, value in target.model_dump().items():
+            setattr(existing, name, value)
+    with refusals():
+        session.flush()
 
 
 @dataclass(frozen=True)
@@ -133,3 +252,225 @@ def status_history(session: Session, *, campaign_id: uuid.UUID) -> list[StatusCh
         .order_by(CampaignStatusHistory.changed_at, CampaignStatusHistory.id)
     ).all()
     return [StatusChange(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class TargetContent:
+    """A campaign's target and content strategy."""
+
+    influencer_categories: list[str]
+    target_age: str | None
+    usp_importance: int | None
+    influencer_impact: str | None
+    additional_description: str | None
+    secondary_content_usage: bool
+
+
+@dataclass(frozen=True)
+class CampaignDetail:
+    """One campaign in full, as its page shows it (invitations come from repository.invitations)."""
+
+    id: uuid.UUID
+    brand_id: uuid.UUID
+    brand: str
+    product_id: uuid.UUID
+    product: str
+    title: str
+    description: str | None
+    budget: Decimal
+    campaign_start_date: dt.date
+    campaign_end_date: dt.date
+    proposal_deadline: dt.date
+    ad_type: str | None
+    status: str
+    current_stage: int | None
+    manager_id: uuid.UUID | None
+    manager: str | None
+    status_changed_at: dt.datetime | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    target: TargetContent | None
+    agreed: Decimal
+    moves: list[str]
+
+
+def get_campaign(session: Session, *, campaign_id: uuid.UUID) -> CampaignDetail:
+    """A campaign with its brand, product, manager, target, agreed fees and the moves this user may make now."""
+    row = session.execute(
+        select(
+            Campaign,
+            Brand.name,
+            Product.name,
+            User.name,
+            CampaignTargetContent,
+        )
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .join(Product, Product.id == Campaign.product_id)
+        .outerjoin(User, User.id == Campaign.manager_id)
+        .outerjoin(CampaignTargetContent, CampaignTargetContent.campaign_id == Campaign.id)
+        .where(Campaign.id == campaign_id)
+    ).first()
+    if row is None:
+        raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")
+    campaign, brand, product, manager, target = row
+    return CampaignDetail(
+        id=campaign.id,
+        brand_id=campaign.brand_id,
+        brand=brand,
+        product_id=campaign.product_id,
+        product=product,
+        title=campaign.title,
+        description=campaign.description,
+        budget=campaign.budget,
+        campaign_start_date=campaign.campaign_start_date,
+        campaign_end_date=campaign.campaign_end_date,
+        proposal_deadline=campaign.proposal_deadline,
+        ad_type=campaign.ad_type,
+        status=campaign.status,
+        current_stage=campaign.current_stage,
+        manager_id=campaign.manager_id,
+        manager=manager,
+        status_changed_at=campaign.status_changed_at,
+        created_at=campaign.created_at,
+        updated_at=campaign.updated_at,
+        target=None
+        if target is None
+        else TargetContent(
+            influencer_categories=list(target.influencer_categories or []),
+            target_age=target.target_age,
+            usp_importance=target.usp_importance,
+            influencer_impact=target.influencer_impact,
+            additional_description=target.additional_description,
+            secondary_content_usage=bool(target.secondary_content_usage),
+        ),
+        agreed=agreed_fees(session, campaign_id=campaign_id),
+        moves=campaign_moves(session, status=campaign.status),
+    )
+
+
+# Until a campaign is confirmed its proposal deadline matters; past it, an open deadline is overdue.
+DEADLINE_STAGES: tuple[str, ...] = ("creating", "submitted", "recruiting", "proposing", "revising")
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the pipeline board shows: every filter is optional."""
+
+    brand_id: uuid.UUID | None = None
+    statuses: tuple[str, ...] = ()
+    ad_type: str | None = None
+    starts_from: dt.date | None = None
+    ends_until: dt.date | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """A campaign on the board."""
+
+    id: uuid.UUID
+    title: str
+    brand: str
+    status: str
+    budget: Decimal
+    campaign_start_date: dt.date
+    campaign_end_date: dt.date
+    proposal_deadline: dt.date
+    days_in_stage: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    """One stage: its totals over every matching campaign, and the cards that waited longest."""
+
+    status: str
+    count: int
+    budget: Decimal
+    cards: list[BoardCard]
+
+
+def pipeline_board(
+    session: Session, *, filters: BoardFilter, today: dt.date, per_stage: int = 20
+) -> list[BoardColumn]:
+    """Columns per status in workflow order: totals of every match, and the `per_stage` cards longest in stage.
+
+    Two queries whatever the number of campaigns (totals, then the ranked cards); RLS limits brands to their own.
+    """
+    if any(status not in CAMPAIGN_STATUSES for status in filters.statuses):
+        raise ValidationError("알 수 없는 상태입니다 / unknown status")
+    if filters.ad_type is not None and filters.ad_type not in AD_TYPES:
+        raise ValidationError("알 수 없는 광고 유형입니다 / unknown ad type")
+    query = clean_text(filters.query, field="검색어 / search", max_length=100)
+    conditions = []
+    if filters.brand_id:
+        conditions.append(Campaign.brand_id == filters.brand_id)
+    if filters.statuses:
+        conditions.append(Campaign.status.in_(filters.statuses))
+    if filters.ad_type:
+        conditions.append(Campaign.ad_type == filters.ad_type)
+    # The date range keeps campaigns that run at some point inside it.
+    if filters.starts_from:
+        conditions.append(Campaign.campaign_end_date >= filters.starts_from)
+    if filters.ends_until:
+        conditions.append(Campaign.campaign_start_date <= filters.ends_until)
+    if query:
+        conditions.append(
+            Campaign.title.icontains(query, autoescape=True) | Brand.name.icontains(query, autoescape=True)
+        )
+    totals = dict(
+        (status, (count, budget))
+        for status, count, budget in session.execute(
+            select(Campaign.status, func.count(), func.coalesce(func.sum(Campaign.budget), 0))
+            .join(Brand, Brand.id == Campaign.brand_id)
+            .where(*conditions)
+            .group_by(Campaign.status)
+        )
+    )
+    ranked = (
+        select(
+            Campaign.id,
+            Campaign.title,
+            Brand.name.label("brand"),
+            Campaign.status,
+            Campaign.budget,
+            Campaign.campaign_start_date,
+            Campaign.campaign_end_date,
+            Campaign.proposal_deadline,
+            Campaign.status_changed_at,
+            func.row_number()
+            .over(partition_by=Campaign.status, order_by=(Campaign.status_changed_at.asc().nulls_last(), Campaign.id))
+            .label("rank"),
+        )
+        .join(Brand, Brand.id == Campaign.brand_id)
+        .where(*conditions)
+        .subquery()
+    )
+    cards: dict[str, list[BoardCard]] = {}
+    for row in session.execute(select(ranked).where(ranked.c.rank <= per_stage).order_by(ranked.c.rank)):
+        changed = row.status_changed_at.astimezone(SEOUL).date() if row.status_changed_at else today
+        cards.setdefault(row.status, []).append(
+            BoardCard(
+                id=row.id,
+                title=row.title,
+                brand=row.brand,
+                status=row.status,
+                budget=row.budget,
+                campaign_start_date=row.campaign_start_date,
+                campaign_end_date=row.campaign_end_date,
+                proposal_deadline=row.proposal_deadline,
+                days_in_stage=max((today - changed).days, 0),
+                overdue=row.status in DEADLINE_STAGES and row.proposal_deadline < today,
+            )
+        )
+    shown = filters.statuses or CAMPAIGN_STATUSES
+    return [
+        BoardColumn(
+            status=status,
+            count=totals.get(status, (0, 0))[0],
+            budget=Decimal(totals.get(status, (0, 0))[1]),
+            cards=cards.get(status, []),
+        )
+        for status in CAMPAIGN_STATUSES
+        if status in shown
+    ]

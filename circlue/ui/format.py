@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from circlue.korea import format_krw
-
-SEOUL = ZoneInfo("Asia/Seoul")
+from circlue.korea import SEOUL, format_krw
 
 __all__ = ["SEOUL", "format_count", "format_date", "format_datetime", "format_krw", "today_seoul"]
 
