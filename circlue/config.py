@@ -9,6 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 
 
+class MissingSecretKey(RuntimeError):
+    """CIRCLUE_SECRET_KEY is needed (field encryption) and not set outside demo mode."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide configuration; build it with `get_settings()`."""
@@ -18,29 +22,10 @@ class Settings:
     read_database_url: str | None
     redis_url: str | None
     data_dir: Path
-    secret_key: str
     demo_mode: bool
     app_role: str = "circlue_app"
     # Whole hours: circlue_login() opens sessions of 1 to 24 hours. Lockout (5 failures, 15 minutes) lives there too.
     session_hours: int = 12
-
-
-def _secret_key(data_dir: Path, demo_mode: bool) -> str:
-    """Return CIRCLUE_SECRET_KEY, or in demo mode a key generated once into the data dir."""
-    key = os.environ.get("CIRCLUE_SECRET_KEY")
-    if key:
-        return key
-    if not demo_mode:
-        raise RuntimeError(
-            "CIRCLUE_SECRET_KEY must be set when DATABASE_URL is set "
-            "(cookie signing and field encryption depend on it)."
-        )
-    path = data_dir / "secret_key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +40,25 @@ def get_settings() -> Settings:
         read_database_url=os.environ.get("READ_DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
         data_dir=data_dir,
-        secret_key=_secret_key(data_dir, demo_mode),
         demo_mode=demo_mode,
     )
+
+
+def secret_key() -> str:
+    """CIRCLUE_SECRET_KEY (keys separated by commas, newest first), or in demo mode a key generated once into the
+    data dir. Read only by what needs it, so migrations run with DATABASE_URL alone."""
+    key = os.environ.get("CIRCLUE_SECRET_KEY")
+    if key:
+        return key
+    settings = get_settings()
+    if not settings.demo_mode:
+        raise MissingSecretKey(
+            "CIRCLUE_SECRET_KEY must be set outside demo mode: it encrypts personal and payment fields "
+            "(CIRCLUE_SECRET_KEY 환경 변수가 필요합니다)"
+        )
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
 import threading
 import time
 import uuid
@@ -11,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -23,6 +27,7 @@ from circlue.security import new_session_token, token_digest
 _MIGRATION_LOCK_ID = 727_001
 _ROOT = Path(__file__).resolve().parent.parent
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 _engines: dict[str, Engine] = {}
 _embedded = None
 _embedded_url: str | None = None
@@ -74,6 +79,22 @@ def owner_url() -> str:
         return _embedded_url
 
 
+AUTH_ROLE = "circlue_auth"
+
+# What one user's statements could leave on a pooled connection for the next user: prepared statements (a poisoned
+# one can copy the next session token), session settings, advisory locks, listeners, open cursors. Cleared when a
+# connection goes back to the pool. Not DISCARD ALL: that would also drop the cached plans of the RLS helpers.
+_RESET = "CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all()"
+
+
+def _login_url(url: str, role: str) -> str:
+    """The same server and database as `url`, logging in as `role` (no password: give one in the explicit URL)."""
+    target = make_url(url)
+    if target.username == role:
+        return target.render_as_string(hide_password=False)
+    return target.set(username=role, password=None).render_as_string(hide_password=False)
+
+
 def app_login_url(url: str | None = None) -> str:
     """Where the app's pool logs in: APP_DATABASE_URL, else the same server and database as circlue_app itself.
 
@@ -84,39 +105,70 @@ def app_login_url(url: str | None = None) -> str:
     settings = get_settings()
     if url is None and settings.app_database_url:
         return settings.app_database_url
-    target = make_url(url or owner_url())
-    if target.username == settings.app_role:
-        return target.render_as_string(hide_password=False)
-    return target.set(username=settings.app_role, password=None).render_as_string(hide_password=False)
+    return _login_url(url or owner_url(), settings.app_role)
 
 
-def _app_engine(url: str) -> Engine:
-    """A pooled engine logged in as the app role (seed: max 100, 10 idle, 30 s timeout)."""
-    app_role = get_settings().app_role
+def auth_login_url(url: str | None = None) -> str:
+    """Where logins connect: AUTH_DATABASE_URL, else the same server and database as circlue_auth."""
+    if url is None and os.environ.get("AUTH_DATABASE_URL"):
+        return os.environ["AUTH_DATABASE_URL"]
+    return _login_url(url or owner_url(), AUTH_ROLE)
+
+
+def _role_engine(url: str, role: str, *, pool_size: int, max_overflow: int, name: str) -> Engine:
+    """A pooled engine that logs in as `role` and nothing else, and leaves nothing on a connection it returns."""
     engine = create_engine(
         url,
-        pool_size=10,
-        max_overflow=90,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_timeout=30,
         pool_pre_ping=True,
         hide_parameters=True,
-        connect_args={"connect_timeout": 10, "application_name": "circlue-app"},
+        # No server-side prepared statements: a statement prepared by one request must not serve the next.
+        connect_args={"connect_timeout": 10, "application_name": name, "prepare_threshold": None},
     )
 
     @event.listens_for(engine, "connect")
     def _check_role(dbapi_conn, _record):  # noqa: ANN001 - DBAPI callback signature
         # A misconfigured URL (the owner, a superuser) would silently switch row-level security off: refuse it.
+        # Per-role settings would apply to every session (a role may ALTER ROLE itself): refuse those too.
         with dbapi_conn.cursor() as cur:
-            cur.execute("SELECT session_user, current_user, r.rolsuper FROM pg_roles r WHERE r.rolname = session_user")
-            session_user, current_user, superuser = cur.fetchone()
+            cur.execute(
+                "SELECT session_user, current_user, r.rolsuper,"
+                " (SELECT count(*) FROM pg_db_role_setting s WHERE s.setrole = r.oid)"
+                " FROM pg_roles r WHERE r.rolname = session_user"
+            )
+            session_user, current_user, superuser, role_settings = cur.fetchone()
         dbapi_conn.rollback()
-        if session_user != app_role or current_user != app_role or superuser:
+        if session_user != role or current_user != role or superuser:
             raise RuntimeError(
-                f"the app must log in as {app_role} (not superuser), not as {session_user}: "
-                "set APP_DATABASE_URL to a URL that logs in as it"
+                f"this pool must log in as {role} (not superuser), not as {session_user}: set the URL to one that "
+                "logs in as it (APP_DATABASE_URL / AUTH_DATABASE_URL)"
+            )
+        if role_settings:
+            raise RuntimeError(
+                f"{role} has per-role settings (ALTER ROLE {role} SET ...), which nothing in Circlue sets: "
+                f"as the owner run ALTER ROLE {role} RESET ALL (and IN DATABASE ... RESET ALL); restarting the app "
+                "does it"
             )
 
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_conn, _record, reset_state):  # noqa: ANN001 - pool callback signature
+        if reset_state.terminate_only:
+            return
+        dbapi_conn.rollback()
+        dbapi_conn.autocommit = True
+        try:
+            dbapi_conn.execute(_RESET)
+        finally:
+            dbapi_conn.autocommit = False
+
     return engine
+
+
+def _app_engine(url: str) -> Engine:
+    """A pooled engine logged in as the app role (seed: max 100, 10 idle, 30 s timeout)."""
+    return _role_engine(url, get_settings().app_role, pool_size=10, max_overflow=90, name="circlue-app")
 
 
 def app_engine(url: str | None = None) -> Engine:
@@ -127,6 +179,41 @@ def app_engine(url: str | None = None) -> Engine:
         if key not in _engines:
             _engines[key] = _app_engine(url)
         return _engines[key]
+
+
+def auth_engine(url: str | None = None) -> Engine:
+    """The engine logins use: circlue_auth may call the two login functions and nothing else."""
+    url = auth_login_url(url)
+    key = f"auth:{url}"
+    with _lock:
+        if key not in _engines:
+            _engines[key] = _role_engine(url, AUTH_ROLE, pool_size=2, max_overflow=8, name="circlue-auth")
+        return _engines[key]
+
+
+def heal_role_settings(url: str | None = None) -> None:
+    """As the owner, clear per-role settings an injected ALTER ROLE may have left on the app's login roles.
+
+    Run at every start; an owner without the right to alter the roles (no CREATEROLE) logs why and goes on.
+    """
+    url = url or owner_url()
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            for role in (get_settings().app_role, AUTH_ROLE):
+                for statement in (
+                    sql.SQL("ALTER ROLE {} RESET ALL").format(sql.Identifier(role)),
+                    sql.SQL("ALTER ROLE {} IN DATABASE {} RESET ALL").format(
+                        sql.Identifier(role), sql.Identifier(make_url(url).database)
+                    ),
+                ):
+                    try:
+                        driver.execute(statement)
+                    except psycopg.Error as exc:
+                        _log.warning("could not clear per-role settings of %s: %s", role, exc.diag.message_primary)
+    finally:
+        engine.dispose()
 
 
 def owner_engine(url: str | None = None) -> Engine:
@@ -219,6 +306,15 @@ def unit_of_work(actor: Actor, *, engine: Engine | None = None, readonly: bool =
     """
     bind = engine or (read_engine() if readonly else app_engine())
     with Session(bind=bind, expire_on_commit=False, autoflush=True) as session, session.begin():
+        set_actor(session, actor)
+        yield session
+
+
+@contextmanager
+def login_unit_of_work(actor: Actor, *, engine: Engine | None = None) -> Iterator[Session]:
+    """One login attempt in a transaction of its own, as circlue_auth: committed whatever its answer, so a failure
+    always counts and nothing the app role sends can roll it back."""
+    with Session(bind=engine or auth_engine(), expire_on_commit=False) as session, session.begin():
         set_actor(session, actor)
         yield session
 

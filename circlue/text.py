@@ -1,14 +1,21 @@
-"""Checks for text people type: no NUL or other control characters, trimmed, within a length (pure)."""
+"""Checks for text people type: no control, invisible or direction characters, trimmed, within a length (pure)."""
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
 from circlue.errors import ValidationError
 
-# C0 controls except tab and newline, DEL, and C1 controls: PostgreSQL refuses NUL, and the rest only hide text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ZERO_WIDTH_JOINER = "\u200d"  # joins emoji sequences (👩‍💻); the other format characters only hide or reorder text
+
+
+def _refused(char: str, multiline: bool) -> bool:
+    if char in "\n\t" and multiline:
+        return False
+    category = unicodedata.category(char)
+    # Cc control (NUL …), Cs lone surrogates, Zl/Zp line and paragraph separators, Cf format characters: zero-width
+    # space, byte-order mark, right-to-left override (an admin named "ad\u200bmin" looks like "admin").
+    return category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and char != _ZERO_WIDTH_JOINER)
 
 
 def clean_text(
@@ -20,14 +27,15 @@ def clean_text(
     required: bool = False,
     strip: bool = True,
 ) -> str:
-    """The text stripped (unless strip=False), or ValidationError naming the field if it holds control characters,
-    is empty when required, or is longer than max_length."""
+    """The text stripped (unless strip=False), or ValidationError naming the field if it holds control, invisible or
+    direction characters, is empty when required, or is longer than max_length."""
     text = value or ""
     if strip:
         text = text.strip()
-    if text and (_CONTROL if multiline else _CONTROL_ONE_LINE).search(text):
+    if any(_refused(char, multiline) for char in text):
         raise ValidationError(
-            f"{field}: 제어 문자(NUL 등)는 쓸 수 없습니다 / control characters (such as NUL) are not allowed"
+            f"{field}: 제어 문자나 보이지 않는 문자(NUL, 방향 전환 등)는 쓸 수 없습니다 / "
+            "control characters and invisible or direction characters (such as NUL) are not allowed"
         )
     if required and not text:
         raise ValidationError(f"{field}: 비워 둘 수 없습니다 / may not be empty")

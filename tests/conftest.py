@@ -82,6 +82,14 @@ def app_engine(migrated_url: str) -> Engine:
 
 
 @pytest.fixture(scope="session")
+def auth_engine(migrated_url: str) -> Engine:
+    """The engine logins use: connections log in as circlue_auth."""
+    from circlue import db
+
+    return db.auth_engine(db.auth_login_url(migrated_url))
+
+
+@pytest.fixture(scope="session")
 def owner_engine(migrated_url: str) -> Iterator[Engine]:
     """The login role (superuser here): sees everything, for setting up and checking tests."""
     engine = create_engine(migrated_url)

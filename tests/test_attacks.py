@@ -8,6 +8,7 @@ no audit or history row is forged and the connection cannot leave the app role.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import uuid
 
@@ -16,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from circlue.db import Actor, _app_engine, set_actor, unit_of_work
+from circlue.db import Actor, _app_engine, login_unit_of_work, set_actor, unit_of_work
 from circlue.errors import ValidationError
 from circlue.ops.demo import DEMO_PASSWORD
 from circlue.repository import users as users_repo
@@ -279,16 +280,35 @@ def test_nobody_reads_password_hashes(who, statement, app_engine):
         _run(app_engine, actor_of(who), statement)
 
 
-def test_login_salt_reveals_neither_hashes_nor_which_emails_exist(app_engine):
-    with app_engine.connect() as conn:
+def test_login_salt_reveals_neither_hashes_nor_which_emails_exist(auth_engine):
+    with auth_engine.connect() as conn:
         real = conn.execute(text("SELECT circlue_login_salt(:e)"), {"e": ADMIN}).scalar()
         fake = conn.execute(text("SELECT circlue_login_salt('nobody@example.com')")).scalar()
         again = conn.execute(text("SELECT circlue_login_salt('NOBODY@example.com ')")).scalar()
     shape = r"^\$2b\$12\$[./A-Za-z0-9]{21}[.Oeu]$"
-    import re
-
     assert re.match(shape, real) and re.match(shape, fake)
     assert fake == again and fake != real
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT circlue_login_salt('admin@circlue.demo')",
+        "SELECT * FROM circlue_login('admin@circlue.demo', 'x', repeat('0', 64), 1)",
+    ],
+)
+def test_the_app_role_cannot_reach_the_login_functions(statement, app_engine):
+    """Inside a transaction of its own an attacker could roll a failed attempt back and guess without a lockout,
+    or read which e-mails exist from the row counts; only circlue_auth, on its own connections, may call them."""
+    with pytest.raises(ProgrammingError, match="permission denied for function"):
+        _run(app_engine, actor_of(GLOW), statement)
+
+
+def test_the_login_role_can_do_nothing_else(auth_engine):
+    for statement in ("SELECT count(*) FROM brands", "SELECT id FROM users", "SELECT circlue_is_staff()"):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            with auth_engine.connect() as conn:
+                conn.execute(text(statement))
 
 
 def test_demo_users_have_hashes_of_their_own(owner_engine):
@@ -298,12 +318,12 @@ def test_demo_users_have_hashes_of_their_own(owner_engine):
     assert len({h[:29] for h in hashes}) == len(hashes), "each demo user needs a salt of its own"
 
 
-def test_a_stolen_stored_value_does_not_log_in(app_engine, owner_engine):
+def test_a_stolen_stored_value_does_not_log_in(auth_engine, owner_engine):
     """Pass-the-hash: the stored value (from a dump or a backup) is not what circlue_login accepts."""
     with owner_engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users WHERE email = :e"), {"e": LUMIERE}).scalar()
     try:
-        with app_engine.connect() as conn, conn.begin():
+        with auth_engine.connect() as conn, conn.begin():
             row = conn.execute(
                 text("SELECT * FROM circlue_login(:e, :p, :d, 1)"), {"e": LUMIERE, "p": stored, "d": "a" * 64}
             ).first()
@@ -327,7 +347,10 @@ def test_a_stolen_stored_value_does_not_log_in(app_engine, owner_engine):
 def test_with_no_user_the_app_role_changes_nothing_in_users(statement, app_engine, owner_engine):
     snapshot = "SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM users u"
     before = _count(owner_engine, snapshot)
-    assert _run(app_engine, Actor(user_id=None), statement) == 0
+    try:
+        assert _run(app_engine, Actor(user_id=None), statement) == 0
+    except ProgrammingError as exc:  # no DELETE on user_sessions at all (sessions end through circlue_logout())
+        assert "permission denied" in str(exc)
     assert _count(owner_engine, snapshot) == before
 
 
@@ -350,12 +373,12 @@ def _unlock(owner_engine, email: str) -> None:
         conn.execute(text("UPDATE users SET locked_until = NULL, failed_login_count = 0 WHERE email = :e"), {"e": email})
 
 
-def _login(app_engine, email: str, password: str) -> bool:
-    with unit_of_work(Actor(user_id=None), engine=app_engine) as session:
+def _login(auth_engine, email: str, password: str) -> bool:
+    with login_unit_of_work(Actor(user_id=None), engine=auth_engine) as session:
         return users_repo.login(session, email=email, password=password, hours=1) is not None
 
 
-def test_concurrent_wrong_passwords_lock_once_and_the_lock_holds(app_engine, owner_engine):
+def test_concurrent_wrong_passwords_lock_once_and_the_lock_holds(auth_engine, owner_engine):
     email = "brand.seoulstyle@circlue.demo"
     started = dt.datetime.now(dt.UTC)
     barrier = threading.Barrier(20)
@@ -363,7 +386,7 @@ def test_concurrent_wrong_passwords_lock_once_and_the_lock_holds(app_engine, own
 
     def attempt(n: int) -> None:
         barrier.wait()
-        results.append(_login(app_engine, email, f"wrong-password-{n:02d}"))
+        results.append(_login(auth_engine, email, f"wrong-password-{n:02d}"))
 
     try:
         threads = [threading.Thread(target=attempt, args=(n,)) for n in range(20)]
@@ -382,10 +405,10 @@ def test_concurrent_wrong_passwords_lock_once_and_the_lock_holds(app_engine, own
         )
         assert locks == 1, "twenty attempts at once must lock the account exactly once"
         # The right password, while the lock stands, is refused like any other.
-        assert _login(app_engine, email, DEMO_PASSWORD) is False
+        assert _login(auth_engine, email, DEMO_PASSWORD) is False
     finally:
         _unlock(owner_engine, email)
-    assert _login(app_engine, email, DEMO_PASSWORD) is True
+    assert _login(auth_engine, email, DEMO_PASSWORD) is True
 
 
 # -- 7. A brand editing a running campaign ---------------------------------------------------------------------
@@ -453,7 +476,6 @@ def test_nul_and_control_characters_get_a_validation_message(app_engine, users_b
         lambda s: users_repo.create_user(s, email="bell@circlue.ai", name="김\x07철수", role="manager", password="x" * 12),
         lambda s: search_influencers(s, query="小红\x00书"),
         lambda s: advance_campaign(s, campaign_id=uuid.uuid4(), to="submitted", expected_status="creating", note="메모\x00"),
-        lambda s: users_repo.login(s, email="admin\x00@circlue.demo", password=DEMO_PASSWORD, hours=1),
     ]
     for case in cases:
         with pytest.raises(ValidationError, match="control characters"):
@@ -480,3 +502,134 @@ def test_owner_engine_hides_parameters_too(migrated_url):
 
     assert owner_engine(migrated_url).hide_parameters is True
     assert create_engine(migrated_url).hide_parameters is False, "the check above must be able to fail"
+
+
+# -- Review 2: what one request leaves on a pooled connection for the next ----------------------------------------
+
+
+@pytest.fixture
+def one_connection(migrated_url):
+    """An app pool of exactly one connection, so the next request surely gets what the previous one left."""
+    from circlue.db import _role_engine, app_login_url
+
+    engine = _role_engine(app_login_url(migrated_url), "circlue_app", pool_size=1, max_overflow=0, name="circlue-app")
+    yield engine
+    engine.dispose()
+
+
+def test_a_poisoned_prepared_statement_cannot_steal_the_next_token(one_connection):
+    """The review prepared psycopg's statement name so that the next user's set_config copied its session token
+    into application_name, read it from pg_stat_activity and acted as the admin."""
+    attacker = Actor(user_id=None)
+    for _ in range(6):  # past psycopg's prepare threshold, if it still prepared
+        with unit_of_work(attacker, engine=one_connection) as session:
+            session.execute(text("SELECT 1"))
+    with unit_of_work(attacker, engine=one_connection) as session:
+        assert session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
+        session.execute(
+            text(
+                "PREPARE _pg3_0(text, text, text) AS SELECT set_config('application_name', left($1, 63), false),"
+                " $2, $3; SELECT set_config('application_name', 'planted', false),"
+                " set_config('circlue.status_note', 'approved by the CEO', false), pg_advisory_lock(727001)"
+            )
+        )
+    with unit_of_work(actor_of(ADMIN), engine=one_connection) as session:
+        left_over = session.execute(
+            text(
+                "SELECT current_setting('application_name'), current_setting('circlue.status_note', true),"
+                " (SELECT count(*) FROM pg_prepared_statements),"
+                " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())"
+            )
+        ).one()
+    assert tuple(left_over) == ("circlue-app", "", 0, 0)
+
+
+@pytest.mark.parametrize("table", ["users", "user_sessions"])
+def test_the_tables_every_policy_reads_cannot_be_locked(table, app_engine, glow):
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _run(app_engine, glow, f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["SELECT lo_from_bytea(0, 'glow was here')", "SELECT lo_create(0)", "SELECT lo_creat(-1)"],
+)
+def test_large_objects_cannot_be_created(statement, app_engine, glow):
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _run(app_engine, glow, statement)
+
+
+def test_functions_created_later_are_not_executable_by_default(owner_engine, app_engine):
+    with owner_engine.begin() as conn:
+        conn.execute(text("CREATE FUNCTION public.later_fn() RETURNS int LANGUAGE sql SET search_path = pg_catalog"
+                          " AS 'SELECT 1'"))
+    try:
+        with app_engine.connect() as conn:
+            assert conn.execute(text("SELECT has_function_privilege('public.later_fn()', 'EXECUTE')")).scalar() is False
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("DROP FUNCTION public.later_fn()"))
+
+
+def test_settings_the_app_role_gives_itself_stop_its_pool_until_healed(migrated_url, app_engine, glow):
+    """A role may ALTER ROLE itself (no grant prevents it): the pool refuses such a role, and a start clears it."""
+    from circlue.db import _app_engine, app_login_url, heal_role_settings
+
+    database = app_engine.url.database
+    with app_engine.connect() as conn, conn.begin():
+        set_actor_sql = "SELECT set_config('circlue.session_token', :t, true)"
+        conn.execute(text(set_actor_sql), {"t": glow.token})
+        conn.execute(text(f'ALTER ROLE circlue_app IN DATABASE "{database}" SET default_transaction_read_only = on'))
+    fresh = _app_engine(app_login_url(migrated_url))
+    try:
+        with pytest.raises(RuntimeError, match="per-role settings"):
+            fresh.connect()
+    finally:
+        fresh.dispose()
+        heal_role_settings(migrated_url)
+    healed = _app_engine(app_login_url(migrated_url))
+    try:
+        with healed.connect() as conn:
+            assert conn.execute(text("SELECT current_setting('default_transaction_read_only')")).scalar() == "off"
+    finally:
+        healed.dispose()
+
+
+def test_the_audit_keeps_a_bounded_user_agent(app_engine, owner_engine):
+    actor = actor_of(ADMIN, user_agent="A" * 10_000)
+    with unit_of_work(actor, engine=app_engine) as session:
+        session.execute(text("UPDATE brands SET name = name || '' WHERE name = (SELECT min(name) FROM brands)"))
+        session.execute(text("SELECT set_config('circlue.user_agent', repeat('B', 100000), true)"))
+        session.execute(text("UPDATE brands SET description = description WHERE name = (SELECT min(name) FROM brands)"))
+    with owner_engine.connect() as conn:
+        lengths = conn.execute(
+            text("SELECT length(user_agent) FROM audit_logs WHERE entity_type = 'brands' ORDER BY created_at DESC LIMIT 2")
+        ).scalars().all()
+    assert lengths and max(lengths) <= 500
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["ad\u200bmin", "evil\u202etxt.exe", "line\u2028break", "surrogate\ud800", "bom\ufeff"],
+    ids=["zero-width-space", "right-to-left-override", "line-separator", "lone-surrogate", "bom"],
+)
+def test_invisible_and_direction_characters_are_refused(value):
+    from circlue.text import clean_text
+
+    with pytest.raises(ValidationError):
+        clean_text(value, field="이름 / name", max_length=100)
+
+
+def test_emoji_sequences_and_cjk_stay_allowed():
+    from circlue.text import clean_text
+
+    for value in ("李娜 👩\u200d💻", "정하늘 ✨", "小红书 种草 yyds 😍"):
+        assert clean_text(value, field="x", max_length=100) == value
+
+
+def test_look_alike_admin_e_mails_are_refused(app_engine):
+    with pytest.raises(ValidationError):
+        with unit_of_work(actor_of(ADMIN), engine=app_engine) as session:
+            users_repo.create_user(session, email="ad\u200bmin@circlue.demo", name="x", role="admin", password="x" * 12)
+    with pytest.raises(ValidationError):
+        users_repo.normalise_email("admin@circlué.demo")

@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,8 @@ def _row(user: User) -> UserRow:
 def normalise_email(email: str) -> str:
     """Lower-case and strip an e-mail address, or raise ValidationError if it is not one."""
     value = clean_text(email, field="이메일 / e-mail", max_length=255).lower()
-    if not _EMAIL.match(value):
+    # ASCII only: look-alike letters (é for e, Cyrillic а for a) would make a second "admin@".
+    if not value.isascii() or not _EMAIL.match(value):
         raise ValidationError("올바른 이메일 주소를 입력하세요 / enter a valid e-mail address")
     return value
 
@@ -113,8 +114,9 @@ def set_user_active(session: Session, *, user_id: uuid.UUID, active: bool) -> No
 def login(session: Session, *, email: str, password: str, hours: int) -> LoginResult | None:
     """Check a password and open a session in one locked step in the database; None for any failure.
 
-    Unknown, deactivated and locked accounts cost the same bcrypt work as a wrong password (the database answers
-    unknown e-mails with a stable fake salt), and every failure looks the same to the caller.
+    `session` must come from circlue.db.login_unit_of_work (the circlue_auth role: the app role may not call the
+    login functions). Unknown, deactivated and locked accounts cost the same bcrypt work as a wrong password (the
+    database answers unknown e-mails with a stable fake salt), and every failure looks the same to the caller.
     """
     email = clean_text(email, field="이메일 / e-mail", max_length=255)
     salt = session.execute(text("SELECT circlue_login_salt(:email)"), {"email": email}).scalar_one()
@@ -143,6 +145,6 @@ def validate_session(session: Session, *, token: str) -> SessionInfo | None:
     )
 
 
-def end_session(session: Session, *, token: str) -> None:
-    """Log out: delete this session, so its token opens nothing again."""
-    session.execute(delete(UserSession).where(UserSession.token == token_digest(token)))
+def end_session(session: Session) -> bool:
+    """Log out: end the acting session (the one whose token this transaction carries), so it opens nothing again."""
+    return bool(session.scalar(select(func.circlue_logout())))

@@ -86,7 +86,10 @@ def _empty_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-_CONTROL_CHARACTERS = "제어 문자(NUL 등)는 쓸 수 없습니다 / control characters (such as NUL) are not allowed"
+_CONTROL_CHARACTERS = (
+    "제어 문자나 보이지 않는 문자(NUL, 방향 전환 등)는 쓸 수 없습니다 / "
+    "control characters and invisible or direction characters (such as NUL) are not allowed"
+)
 
 
 def _no_controls(value: str | None) -> str | None:

@@ -7,7 +7,7 @@ import uuid
 import streamlit as st
 
 from circlue.config import get_settings
-from circlue.db import Actor, unit_of_work
+from circlue.db import Actor, login_unit_of_work, unit_of_work
 from circlue.errors import ValidationError
 from circlue.repository import users as users_repo
 from circlue.ui.flash import show_error
@@ -94,7 +94,7 @@ def logout() -> None:
     actor = current_actor()
     if actor is not None:
         with unit_of_work(actor) as session:
-            users_repo.end_session(session, token=actor.token)
+            users_repo.end_session(session)
     _forget()
 
 
@@ -112,7 +112,7 @@ def session_actor() -> Actor | None:
 def _attempt_login(email: str, password: str) -> None:
     """Check the password in the database; on success remember the session and rerun into the app."""
     try:
-        with unit_of_work(_request_actor(None)) as session:
+        with login_unit_of_work(_request_actor(None)) as session:
             result = users_repo.login(session, email=email, password=password, hours=get_settings().session_hours)
     except ValidationError as exc:
         show_error(exc)

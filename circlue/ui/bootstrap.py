@@ -6,7 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from circlue.config import get_settings
-from circlue.db import owner_url, run_migrations
+from circlue.db import heal_role_settings, owner_url, run_migrations
 from circlue.errors import DatabaseUnavailable
 
 
@@ -17,6 +17,8 @@ def ensure_database() -> str:
     try:
         url = owner_url()
         run_migrations(url)
+        # A role may ALTER ROLE itself; nothing of ours sets per-role settings, so a start clears any.
+        heal_role_settings(url)
         if settings.demo_mode:
             from circlue.ops.demo import load_demo
 

@@ -9,6 +9,11 @@
   `circlue_login_salt()` and `circlue_login()`, owner-run, one locked step per attempt.
 - A brand edits a campaign's terms only while it is `creating`.
 - The app logs in as `circlue_app` itself (LOGIN), so no statement can switch it to another role.
+- Logins run as a role of their own, `circlue_auth`, which may only call the two login functions: the app role
+  cannot call them, so no statement it sends can roll a failed attempt back or probe the lockout.
+- The app role deletes nothing in `users` or `user_sessions` (`circlue_logout()` ends the caller's session), so it
+  cannot lock the tables every policy reads; large objects cannot be created; the audit keeps 500 characters of a
+  user agent.
 
 Revision ID: 0010
 Revises: 0009
@@ -169,6 +174,17 @@ LOGIN_FUNCTIONS = (
     END
     $$
     """,
+    f"""
+    CREATE FUNCTION public.circlue_logout() RETURNS boolean
+    LANGUAGE sql VOLATILE SECURITY DEFINER {PIN} AS $$
+        WITH ended AS (
+            DELETE FROM public.user_sessions s
+            WHERE s.token = encode(sha256(convert_to(NULLIF(current_setting('circlue.session_token', true), ''),
+                                                     'UTF8')), 'hex')
+            RETURNING 1)
+        SELECT EXISTS (SELECT 1 FROM ended)
+    $$
+    """,
 )
 
 TRIGGER_FUNCTIONS = (
@@ -187,7 +203,7 @@ TRIGGER_FUNCTIONS = (
     DECLARE
         uid uuid;
         ip inet := NULLIF(current_setting('circlue.ip', true), '')::inet;
-        ua text := NULLIF(current_setting('circlue.user_agent', true), '');
+        ua text := left(NULLIF(current_setting('circlue.user_agent', true), ''), 500);
         old_j jsonb;
         new_j jsonb;
     BEGIN{_refuse_other_tables("circlue_audit")}
@@ -317,8 +333,13 @@ TRIGGER_FUNCTIONS = (
 
 APP_FUNCTIONS = (
     "circlue_current_user_id()", "circlue_current_role()", "circlue_is_staff()", "circlue_is_admin()",
-    "circlue_my_brand_ids()", "circlue_my_campaign_ids()", "circlue_login_salt(text)",
-    "circlue_login(text, text, text, integer)",
+    "circlue_my_brand_ids()", "circlue_my_campaign_ids()", "circlue_logout()",
+)
+AUTH_FUNCTIONS = ("circlue_login_salt(text)", "circlue_login(text, text, text, integer)")
+# Large objects would give every app session shared storage outside RLS and audit.
+LARGE_OBJECT_FUNCTIONS = (
+    "lo_create(oid)", "lo_creat(integer)", "lo_from_bytea(oid, bytea)", "lo_put(oid, bigint, bytea)",
+    "lowrite(integer, bytea)", "lo_import(text)", "lo_import(text, oid)",
 )
 STAFF = "(SELECT public.circlue_is_staff())"
 ADMIN = "(SELECT public.circlue_is_admin())"
@@ -343,6 +364,18 @@ def upgrade() -> None:
     _database_privileges(grant=False)
     op.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     op.execute("ALTER ROLE circlue_app LOGIN")
+    op.execute(
+        """
+        DO $$
+        BEGIN
+            CREATE ROLE circlue_auth LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+        EXCEPTION WHEN duplicate_object THEN
+            NULL;
+        END
+        $$
+        """
+    )
+    op.execute("GRANT USAGE ON SCHEMA public TO circlue_auth")
 
     op.execute(
         "CREATE TABLE circlue_trigger_tables (function_name TEXT NOT NULL, table_name REGCLASS NOT NULL,"
@@ -374,6 +407,8 @@ def upgrade() -> None:
     # Global, not IN SCHEMA: per-schema defaults can only add to the global ones, never take PUBLIC's away.
     op.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(APP_FUNCTIONS)} TO circlue_app")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(AUTH_FUNCTIONS)} TO circlue_auth")
+    op.execute(f"REVOKE EXECUTE ON FUNCTION {', '.join(LARGE_OBJECT_FUNCTIONS)} FROM PUBLIC")
 
     # users: the hash is unreadable; rows are visible to staff, to their own user, and staff rows to anyone logged in
     # (names in status histories). The login functions run as the owner, which FORCE makes subject to RLS too.
@@ -388,7 +423,8 @@ def upgrade() -> None:
         "GRANT UPDATE (email, password_hash, name, role, is_active, failed_login_count, locked_until,"
         " sessions_revoked_at) ON users TO circlue_app"
     )
-    op.execute("GRANT DELETE ON users TO circlue_app")
+    # No DELETE: users are deactivated, never deleted through the app, and DELETE would let it LOCK the table that
+    # every policy reads.
     op.execute("ALTER TABLE users ENABLE ROW LEVEL SECURITY")
     op.execute("ALTER TABLE users FORCE ROW LEVEL SECURITY")
     op.execute("CREATE POLICY users_owner ON users FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)")
@@ -400,11 +436,11 @@ def upgrade() -> None:
     )
     op.execute(f"CREATE POLICY users_admin_insert ON users FOR INSERT TO circlue_app WITH CHECK ({ADMIN})")
     op.execute(f"CREATE POLICY users_admin_update ON users FOR UPDATE TO circlue_app USING ({ADMIN}) WITH CHECK ({ADMIN})")
-    op.execute(f"CREATE POLICY users_admin_delete ON users FOR DELETE TO circlue_app USING ({ADMIN})")
     op.execute(f"CREATE POLICY users_self_update ON users FOR UPDATE TO circlue_app USING (id = {ME}) WITH CHECK (id = {ME})")
 
-    # Sessions are opened only by circlue_login(); a user reads and ends their own.
-    op.execute("REVOKE INSERT, UPDATE ON user_sessions FROM circlue_app")
+    # Sessions are opened only by circlue_login() and ended by circlue_logout(); a user reads their own. Without
+    # INSERT, UPDATE or DELETE the app role cannot LOCK the table every identity check reads either.
+    op.execute("REVOKE INSERT, UPDATE, DELETE ON user_sessions FROM circlue_app")
     op.execute("CREATE POLICY user_sessions_owner ON user_sessions FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)")
 
     # The influencer pool is shared: staff keep it; a brand reads the influencers of its own campaigns; no one deletes
@@ -451,9 +487,9 @@ def downgrade() -> None:
     op.execute("ALTER TABLE influencers DISABLE ROW LEVEL SECURITY")
     op.execute("GRANT DELETE ON influencers TO circlue_app")
     op.execute("DROP POLICY IF EXISTS user_sessions_owner ON user_sessions")
-    op.execute("GRANT INSERT, UPDATE ON user_sessions TO circlue_app")
+    op.execute("GRANT INSERT, UPDATE, DELETE ON user_sessions TO circlue_app")
     for policy in ("users_owner", "users_staff_read", "users_self_read", "users_staff_visible", "users_admin_insert",
-                   "users_admin_update", "users_admin_delete", "users_self_update"):
+                   "users_admin_update", "users_self_update"):
         op.execute(f"DROP POLICY IF EXISTS {policy} ON users")
     op.execute("ALTER TABLE users NO FORCE ROW LEVEL SECURITY")
     op.execute("ALTER TABLE users DISABLE ROW LEVEL SECURITY")
@@ -462,8 +498,22 @@ def downgrade() -> None:
 
     op.execute("ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC")
     op.execute("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(LARGE_OBJECT_FUNCTIONS)} TO PUBLIC")
+    op.execute("DROP FUNCTION IF EXISTS circlue_logout()")
     op.execute("DROP FUNCTION IF EXISTS circlue_login(text, text, text, integer)")
     op.execute("DROP FUNCTION IF EXISTS circlue_login_salt(text)")
+    op.execute("REVOKE ALL ON SCHEMA public FROM circlue_auth")
+    op.execute(
+        """
+        DO $$
+        BEGIN
+            DROP ROLE circlue_auth;
+        EXCEPTION WHEN dependent_objects_still_exist OR object_in_use THEN
+            RAISE NOTICE 'circlue_auth is still used by another database; kept';
+        END
+        $$
+        """
+    )
 
     seed, rls, audit = _load("0001_seed_schema.py"), _load("0004_row_level_security.py"), _load("0005_audit_triggers.py")
     guard_users, guard_brands = _load("0006_guard_users.py"), _load("0007_guard_brand_writes.py")
