@@ -1,4 +1,4 @@
-"""`python -m circlue <command>`: operator commands (migrate, demo, create-user)."""
+"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,41 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_status(_args: argparse.Namespace) -> int:
+    from circlue.crypto import keyring
+    from circlue.ops.keys import status
+
+    ring = keyring()
+    print(f"keys in CIRCLUE_SECRET_KEY, newest first: {', '.join(ring.key_ids)}")
+    for column, counts in status().items():
+        shown = ", ".join(f"{key or 'plaintext'}: {n:,}" for key, n in sorted(counts.items())) or "empty"
+        print(f"  {column:<40} {shown}")
+    return 0
+
+
+def _keys_rotate(args: argparse.Namespace) -> int:
+    from circlue.crypto import keyring
+    from circlue.ops.keys import rotate
+
+    def progress(table: str, rows: int) -> None:
+        print(f"  {table}: {rows:,} rows re-encrypted", flush=True)
+
+    ring = keyring()
+    print(f"re-encrypting with key {ring.newest_id} (rows already under it are skipped; safe to stop and rerun)")
+    done = rotate(batch_size=args.batch, progress=progress)
+    print(f"done: {done:,} rows rewritten; keys other than {ring.newest_id} can now leave CIRCLUE_SECRET_KEY.")
+    return 0
+
+
+def _keys_new(_args: argparse.Namespace) -> int:
+    import secrets
+
+    print(secrets.token_urlsafe(48))
+    print("put it first in CIRCLUE_SECRET_KEY (comma-separated, newest first), restart, then run: keys rotate",
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every operator command."""
     parser = argparse.ArgumentParser(prog="python -m circlue", description=__doc__)
@@ -62,14 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--name", required=True)
     user.add_argument("--role", required=True, choices=("brand", "manager", "admin"))
     user.set_defaults(func=_create_user)
+    keys = sub.add_parser("keys", help="field-encryption keys (need CIRCLUE_SECRET_KEY)")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("status", help="how many values each key holds").set_defaults(func=_keys_status)
+    rotate = keys_sub.add_parser("rotate", help="re-encrypt every value with the newest key, resumably")
+    rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
+    rotate.set_defaults(func=_keys_rotate)
+    keys_sub.add_parser("new", help="print a new random key").set_defaults(func=_keys_new)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; domain errors print their message and exit 2."""
+    from circlue.config import MissingSecretKey
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DomainError as exc:
+    except (DomainError, MissingSecretKey) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import ARRAY, DateTime, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from circlue.models.base import Base, CreatedAt, Money, UpdatedAt, UuidPk
+from circlue.models.base import Base, CreatedAt, EncryptedText, Money, UpdatedAt, UuidPk
 
 
 class Campaign(Base):
@@ -61,7 +61,9 @@ class CampaignInfluencer(Base):
     proposed_fee: Mapped[Money | None]
     ad_fee: Mapped[Money | None]
     deliverables: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
-    additional_terms: Mapped[str | None] = mapped_column(Text)
+    # Contract data, encrypted by the app (0012); fees stay plain numbers because settlements sum them.
+    additional_terms: Mapped[str | None] = mapped_column(EncryptedText)
+    contract_file_ref: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(50), server_default=text("'invited'"))
     production_start_date: Mapped[dt.date | None]
     production_deadline: Mapped[dt.date | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from circlue.models.base import Base, CreatedAt, Money, Rate, UpdatedAt, UuidPk
+from circlue.models.base import Base, CreatedAt, EncryptedText, Money, Rate, UpdatedAt, UuidPk, blind_indexed
 
 PLATFORMS = ("douyin", "xiaohongshu", "weibo", "bilibili")
 
@@ -17,7 +17,13 @@ class Influencer(Base):
 
     id: Mapped[UuidPk]
     name: Mapped[str] = mapped_column(String(100))
-    real_name: Mapped[str | None] = mapped_column(String(100))
+    # Personal data, encrypted by the app (0012); found by exact value through the blind indexes beside them.
+    real_name: Mapped[str | None] = mapped_column(EncryptedText)
+    real_name_bidx: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64))
+    wechat_id: Mapped[str | None] = mapped_column(EncryptedText)
+    wechat_id_bidx: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str | None] = mapped_column(String(50))
     platform: Mapped[str | None] = mapped_column(String(50))
     region: Mapped[str | None] = mapped_column(String(50))
@@ -38,3 +44,6 @@ class Influencer(Base):
     is_active: Mapped[bool | None] = mapped_column(server_default=text("true"))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
+
+
+blind_indexed(Influencer, "real_name", "phone", "wechat_id")

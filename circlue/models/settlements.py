@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import DateTime, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from circlue.models.base import Base, CreatedAt, Money, UpdatedAt, UuidPk
+from circlue.models.base import Base, CreatedAt, EncryptedText, Money, UpdatedAt, UuidPk, blind_indexed
 
 
 class Settlement(Base):
@@ -56,9 +56,14 @@ class Payment(Base):
 
     id: Mapped[UuidPk]
     settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"))
-    payment_method: Mapped[str | None] = mapped_column(String(50))
-    transaction_id: Mapped[str | None] = mapped_column(String(100))
+    # Payment data, encrypted by the app (0012); a duplicate transaction id is found by its blind index.
+    payment_method: Mapped[str | None] = mapped_column(EncryptedText)
+    transaction_id: Mapped[str | None] = mapped_column(EncryptedText)
+    transaction_id_bidx: Mapped[str | None] = mapped_column(String(64))
     paid_amount: Mapped[Money]
     paid_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     receipt_url: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[CreatedAt]
+
+
+blind_indexed(Payment, "transaction_id")

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from circlue.errors import ValidationError
+from circlue.crypto import keyring
+from circlue.errors import Forbidden, ValidationError
 from circlue.models import PLATFORMS, Influencer
 from circlue.text import clean_text
 
@@ -68,3 +69,43 @@ def search_influencers(
     if after:
         stmt = stmt.where(tuple_(Influencer.followers, Influencer.id) < tuple_(*after))
     return [InfluencerRow(*r) for r in session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class InfluencerContact:
+    """Who an influencer is in person: shown to staff only (the columns are encrypted at rest)."""
+
+    id: uuid.UUID
+    name: str
+    platform: str | None
+    real_name: str | None
+    phone: str | None
+    wechat_id: str | None
+
+
+def _require_staff(session: Session) -> None:
+    if not session.scalar(select(func.circlue_is_staff())):
+        raise Forbidden("실명과 연락처는 Circlue 담당자만 봅니다 / real names and contacts are for Circlue staff only")
+
+
+def contacts(session: Session, *, influencer_ids: list[uuid.UUID]) -> list[InfluencerContact]:
+    """Real names, phones and WeChat ids of these influencers, decrypted; staff only."""
+    _require_staff(session)
+    rows = session.scalars(select(Influencer).where(Influencer.id.in_(influencer_ids)).order_by(Influencer.name))
+    return [InfluencerContact(i.id, i.name, i.platform, i.real_name, i.phone, i.wechat_id) for i in rows]
+
+
+def find_by_real_name(session: Session, *, real_name: str) -> list[InfluencerContact]:
+    """Influencers whose real name is exactly this (spacing, case and full-width forms aside); staff only.
+
+    The column is encrypted, so the lookup goes through its blind index, under every key of the ring.
+    """
+    _require_staff(session)
+    name = clean_text(real_name, field="실명 / real name", max_length=100, required=True)
+    rows = session.scalars(
+        select(Influencer)
+        .where(Influencer.real_name_bidx.in_(keyring().blind_indexes(name)))
+        .order_by(Influencer.name)
+        .limit(50)
+    )
+    return [InfluencerContact(i.id, i.name, i.platform, i.real_name, i.phone, i.wechat_id) for i in rows]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from circlue.models.base import fill_blind_indexes
 from circlue.ops.demo.brand_data import BrandSpec, ProductSpec
 
 METRIC_DAYS = 90
@@ -82,6 +83,7 @@ class BuilderBase:
         # Separate streams keep the core data identical whatever the number of influencers.
         self.id_rng = random.Random(f"{seed}:ids")
         self.influencer_rng = random.Random(f"{seed}:influencers")
+        self.seed = seed
         self.now = dt.datetime.now(KST).replace(microsecond=0)
         self.today = self.now.date()  # Seoul's business day, the same calendar as `now`
         self.rows: dict[type, list[dict[str, Any]]] = defaultdict(list)
@@ -111,7 +113,8 @@ class BuilderBase:
     def write(self, *models: type) -> None:
         """Insert the queued rows of each model, in the order given (parents before children)."""
         for model in models:
-            rows = self.rows.pop(model, [])
+            # Bulk inserts skip the ORM's events: fill the blind indexes of encrypted columns here.
+            rows = [fill_blind_indexes(model, values) for values in self.rows.pop(model, [])]
             # Without RETURNING: the app role may insert rows it cannot read back (notifications).
             for start in range(0, len(rows), 5_000):
                 self.session.execute(insert(model), rows[start : start + 5_000])

@@ -138,3 +138,10 @@ def influencer_rows(rng: random.Random, count: int) -> Iterator[tuple[Any, ...]]
             decimal(min(max(fee, 300_000), 60_000_000)),
             rng.random() < 0.94,
         )
+
+
+def contact(rng: random.Random) -> tuple[str, str]:
+    """A made-up mainland mobile number (+86 1xx) and WeChat id: personal data the app encrypts."""
+    phone = f"+86 1{rng.choice('3456789')}{rng.randrange(10)} {rng.randrange(10_000):04d} {rng.randrange(10_000):04d}"
+    wechat = f"wxid_{rng.getrandbits(40):010x}"
+    return phone, wechat

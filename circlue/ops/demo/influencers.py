@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from typing import Any
 
+from circlue.crypto import keyring
 from circlue.models import Influencer
 from circlue.ops.demo.base import BuilderBase, Pick
-from circlue.ops.demo.influencer_data import INFLUENCER_COLUMNS, influencer_rows
+from circlue.ops.demo.influencer_data import INFLUENCER_COLUMNS, contact, influencer_rows
 from circlue.repository.bulk import insert_rows
 
 # Below this many influencers plain ORM inserts are fast enough; above it array inserts carry the rest (COPY FROM
@@ -15,6 +17,7 @@ from circlue.repository.bulk import insert_rows
 COPY_THRESHOLD = 5_000
 # Campaigns draw their influencers from this many profiles, whatever the total.
 CAMPAIGN_POOL = 300
+ENCRYPTED_EXTRA = ("real_name_bidx", "phone", "phone_bidx", "wechat_id", "wechat_id_bidx")
 
 
 class _ProgressBar:
@@ -47,11 +50,14 @@ class InfluencersMixin(BuilderBase):
         total = self.influencers
         orm_count = total if total <= COPY_THRESHOLD else CAMPAIGN_POOL
         rows = influencer_rows(self.influencer_rng, total)
+        # Contacts from a stream of their own: the profiles stay what they were before contacts existed.
+        contacts = random.Random(f"{self.seed}:contacts")
         bar = _ProgressBar("influencers", total) if self.progress else None
         batch: list[dict[str, Any]] = []
         for _ in range(orm_count):
             values = dict(zip(INFLUENCER_COLUMNS, next(rows), strict=True))
             values["id"] = self.new_id()
+            values["phone"], values["wechat_id"] = contact(contacts)
             batch.append(values)
             if values["is_active"] and len(self.picks) < CAMPAIGN_POOL:
                 self.picks.append(
@@ -64,11 +70,23 @@ class InfluencersMixin(BuilderBase):
         if bar:
             bar(orm_count)
         if total > orm_count:
+            # Straight to the driver: encrypt and index here what the ORM's column type and events would.
+            ring = keyring()
+            columns = ("id", *INFLUENCER_COLUMNS, *ENCRYPTED_EXTRA)
+            name_at = INFLUENCER_COLUMNS.index("real_name")
+
+            def encrypted(row: tuple[Any, ...]) -> tuple[Any, ...]:
+                real_name, (phone, wechat) = row[name_at], contact(contacts)
+                values = [self.new_id(), *row]
+                values[name_at + 1] = ring.encrypt(real_name)
+                return (*values, ring.blind_index(real_name), ring.encrypt(phone), ring.blind_index(phone),
+                        ring.encrypt(wechat), ring.blind_index(wechat))
+
             insert_rows(
                 self.session,
                 Influencer.__table__,
-                ("id", *INFLUENCER_COLUMNS),
-                ((self.new_id(), *row) for row in rows),
+                columns,
+                (encrypted(row) for row in rows),
                 progress=(lambda done: bar(orm_count + done)) if bar else None,
             )
         if bar:

@@ -1,0 +1,155 @@
+"""Encrypted personal, contract and payment fields with blind indexes; what admin tools need (issue 7).
+
+The app encrypts before writing (circlue.crypto): the columns widen to TEXT for the ciphertext, a blind index
+(HMAC of the normalised value) sits beside each column that must be found by exact value, and a CHECK refuses
+plaintext. The CHECKs are NOT VALID so this runs with DATABASE_URL alone: rows written before encryption are
+encrypted by `python -m circlue keys rotate`, which then validates them.
+
+Admin tools: users.must_change_password; admins read anyone's sessions and end them (circlue_end_sessions()); the last active admin cannot
+be deactivated, demoted or deleted; indexes for the audit log viewer's filters.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-11-26
+"""
+
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+PIN = "SET search_path = pg_catalog, public"
+
+# (table, column, old type, has a blind index)
+ENCRYPTED = (
+    ("influencers", "real_name", "VARCHAR(100)", True),
+    ("influencers", "phone", None, True),
+    ("influencers", "wechat_id", None, True),
+    ("campaign_influencers", "additional_terms", "TEXT", False),
+    ("campaign_influencers", "contract_file_ref", None, False),
+    ("payments", "transaction_id", "VARCHAR(100)", True),
+    ("payments", "payment_method", "VARCHAR(50)", False),
+)
+ADMIN = "(SELECT public.circlue_is_admin())"
+
+GUARD_USERS = f"""
+CREATE OR REPLACE FUNCTION public.circlue_guard_users() RETURNS trigger
+LANGUAGE plpgsql {PIN} AS $$
+DECLARE
+    actor uuid;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM public.circlue_trigger_tables t
+                   WHERE t.function_name = 'circlue_guard_users' AND t.table_name::oid = TG_RELID) THEN
+        RAISE EXCEPTION 'circlue_guard_users() does not run for %.%', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Whoever writes (app, operator), an admin must remain: lock the active admins so two demotions at once queue.
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.role = 'admin' AND OLD.is_active IS TRUE
+            AND (TG_OP = 'DELETE' OR NEW.role <> 'admin' OR NEW.is_active IS NOT TRUE) THEN
+        PERFORM 1 FROM public.users u WHERE u.role = 'admin' AND u.is_active IS TRUE FOR UPDATE;
+        IF NOT EXISTS (SELECT 1 FROM public.users u
+                       WHERE u.role = 'admin' AND u.is_active IS TRUE AND u.id <> OLD.id) THEN
+            RAISE EXCEPTION 'the last active admin cannot be deactivated, demoted or deleted'
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    IF current_user <> 'circlue_app' THEN
+        RETURN COALESCE(NEW, OLD);
+    END IF;
+    actor := public.circlue_current_user_id();
+    IF actor IS NOT NULL AND public.circlue_is_admin() THEN
+        RETURN COALESCE(NEW, OLD);
+    END IF;
+    -- Anyone else changes only their own name and password (and clears the must-change flag with a new password);
+    -- login bookkeeping is circlue_login()'s.
+    IF actor IS NOT NULL AND TG_OP = 'UPDATE' AND OLD.id = actor
+            AND (NEW.must_change_password = OLD.must_change_password
+                 OR (NEW.must_change_password IS FALSE AND NEW.password_hash IS DISTINCT FROM OLD.password_hash))
+            AND to_jsonb(NEW) - 'name' - 'password_hash' - 'must_change_password' - 'updated_at'
+                = to_jsonb(OLD) - 'name' - 'password_hash' - 'must_change_password' - 'updated_at' THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'only admins may create or delete users or change their role, e-mail or status'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$
+"""
+
+
+END_SESSIONS = f"""
+CREATE FUNCTION public.circlue_end_sessions(p_user uuid) RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+DECLARE
+    ended integer;
+BEGIN
+    IF NOT public.circlue_is_admin() THEN
+        RAISE EXCEPTION 'only admins may end other users'' sessions' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM public.user_sessions s WHERE s.user_id = p_user;
+    GET DIAGNOSTICS ended = ROW_COUNT;
+    RETURN ended;
+END
+$$
+"""
+
+
+def upgrade() -> None:
+    """Widen and add the encrypted columns and their blind indexes; must_change_password; admin session rights."""
+    for table, column, old_type, indexed in ENCRYPTED:
+        if old_type is None:
+            op.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        elif old_type != "TEXT":
+            op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE TEXT")
+        op.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {table}_{column}_encrypted"
+            f" CHECK ({column} IS NULL OR {column} LIKE 'enc1:%') NOT VALID"
+        )
+        if indexed:
+            op.execute(f"ALTER TABLE {table} ADD COLUMN {column}_bidx VARCHAR(64)")
+            op.execute(f"CREATE INDEX idx_{table}_{column}_bidx ON {table}({column}_bidx)")
+    # The same transaction recorded twice is refused by the database too (within one key; `keys rotate` re-indexes).
+    op.execute("DROP INDEX idx_payments_transaction_id_bidx")
+    op.execute(
+        "CREATE UNIQUE INDEX idx_payments_transaction_id_bidx ON payments(transaction_id_bidx)"
+        " WHERE transaction_id_bidx IS NOT NULL"
+    )
+
+    op.execute("ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT false")
+    op.execute("GRANT SELECT (must_change_password), INSERT (must_change_password), UPDATE (must_change_password)"
+               " ON users TO circlue_app")
+    op.execute(GUARD_USERS)
+    op.execute(f"CREATE POLICY user_sessions_admin_read ON user_sessions FOR SELECT TO circlue_app USING ({ADMIN})")
+    # Ending sessions is a function, like logout: the app role has no DELETE on the table (0010).
+    op.execute(END_SESSIONS)
+    op.execute("GRANT EXECUTE ON FUNCTION circlue_end_sessions(uuid) TO circlue_app")
+
+    # The audit viewer filters by entity, entity type and time (user_id and created_at have the seed's indexes).
+    op.execute("CREATE INDEX idx_audit_logs_entity_id ON audit_logs(entity_id)")
+    op.execute("CREATE INDEX idx_audit_logs_entity_type_created ON audit_logs(entity_type, created_at DESC)")
+
+
+def downgrade() -> None:
+    """Drop what upgrade added; ciphertext stays in the widened columns (decrypt with `keys` before going back)."""
+    import importlib.util
+    from pathlib import Path
+
+    op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_type_created")
+    op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_id")
+    op.execute("DROP FUNCTION IF EXISTS circlue_end_sessions(uuid)")
+    op.execute("DROP POLICY IF EXISTS user_sessions_admin_read ON user_sessions")
+    path = Path(__file__).with_name("0010_close_app_role_holes.py")
+    spec = importlib.util.spec_from_file_location("_circlue_rev_0010", path)
+    previous = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(previous)
+    op.execute(next(ddl for ddl in previous.TRIGGER_FUNCTIONS if "circlue_guard_users" in ddl))
+    op.execute("ALTER TABLE users DROP COLUMN must_change_password")
+    for table, column, old_type, indexed in reversed(ENCRYPTED):
+        if indexed:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}_bidx")
+        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_encrypted")
+        if old_type is None:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        elif old_type != "TEXT":
+            op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {old_type} USING left({column}, 100)")
