@@ -5,6 +5,8 @@ The app encrypts before writing (circlue.crypto): the columns widen to TEXT for 
 plaintext. The CHECKs are NOT VALID so this runs with DATABASE_URL alone: rows written before encryption are
 encrypted by `python -m circlue keys rotate`, which then validates them.
 
+The login cookie hand-off: circlue_login_handoffs and circlue_handoff_put()/circlue_handoff_take().
+
 Admin tools: users.must_change_password; admins read anyone's sessions and end them (circlue_end_sessions()); the last active admin cannot
 be deactivated, demoted or deleted; indexes for the audit log viewer's filters.
 
@@ -95,6 +97,69 @@ $$
 """
 
 
+# The login cookie hand-off: the logged-in script leaves a one-time nonce (bound to the browser's XSRF cookie);
+# the app's /api/auth/session route trades it for a fresh token of the same session and sets that token as an
+# HttpOnly cookie. The clear token exists only in that one HTTP response; the database keeps its SHA-256.
+HANDOFF_TABLE = (
+    "CREATE TABLE circlue_login_handoffs ("
+    " nonce_digest VARCHAR(64) PRIMARY KEY,"
+    " session_id UUID NOT NULL REFERENCES user_sessions(id) ON DELETE CASCADE,"
+    " xsrf_digest VARCHAR(64) NOT NULL,"
+    " expires_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+)
+_CALLER_SESSION = """SELECT s.id FROM public.user_sessions s JOIN public.users u ON u.id = s.user_id
+        WHERE s.token = encode(sha256(convert_to(NULLIF(current_setting('circlue.session_token', true), ''), 'UTF8')),
+                               'hex')
+          AND s.expires_at > now() AND u.is_active IS TRUE
+          AND (u.sessions_revoked_at IS NULL OR s.created_at > u.sessions_revoked_at)"""
+HANDOFF_FUNCTIONS = (
+    f"""
+    CREATE FUNCTION public.circlue_handoff_put(p_nonce_digest text, p_xsrf_digest text) RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+    DECLARE
+        caller uuid := ({_CALLER_SESSION});
+    BEGIN
+        IF caller IS NULL THEN
+            RAISE EXCEPTION 'no live session to hand off' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF p_nonce_digest !~ '^[0-9a-f]{{64}}$' OR p_xsrf_digest !~ '^[0-9a-f]{{64}}$' THEN
+            RAISE EXCEPTION 'circlue_handoff_put: digests expected' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        DELETE FROM public.circlue_login_handoffs h WHERE h.expires_at < now();
+        INSERT INTO public.circlue_login_handoffs (nonce_digest, session_id, xsrf_digest, expires_at)
+        VALUES (p_nonce_digest, caller, p_xsrf_digest, now() + interval '60 seconds');
+    END
+    $$
+    """,
+    f"""
+    CREATE FUNCTION public.circlue_handoff_take(p_nonce_digest text, p_xsrf_digest text)
+    RETURNS TABLE (token text, expires_at timestamp with time zone)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+    DECLARE
+        handoff record;
+        fresh text;
+    BEGIN
+        -- Single use: the row goes whatever happens next.
+        DELETE FROM public.circlue_login_handoffs h WHERE h.nonce_digest = p_nonce_digest
+        RETURNING h.session_id, h.xsrf_digest, h.expires_at INTO handoff;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        IF handoff.expires_at < now() OR handoff.xsrf_digest IS DISTINCT FROM p_xsrf_digest THEN
+            RETURN;
+        END IF;
+        -- 244 random bits from the server's strong source, as hex; the old token of the session stops working.
+        fresh := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+        RETURN QUERY
+        UPDATE public.user_sessions s SET token = encode(sha256(convert_to(fresh, 'UTF8')), 'hex')
+        WHERE s.id = handoff.session_id AND s.expires_at > now()
+        RETURNING fresh, s.expires_at;
+    END
+    $$
+    """,
+)
+
+
 def upgrade() -> None:
     """Widen and add the encrypted columns and their blind indexes; must_change_password; admin session rights."""
     for table, column, old_type, indexed in ENCRYPTED:
@@ -125,6 +190,18 @@ def upgrade() -> None:
     op.execute(END_SESSIONS)
     op.execute("GRANT EXECUTE ON FUNCTION circlue_end_sessions(uuid) TO circlue_app")
 
+    op.execute(HANDOFF_TABLE)
+    op.execute("ALTER TABLE circlue_login_handoffs ENABLE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE circlue_login_handoffs FORCE ROW LEVEL SECURITY")
+    op.execute(
+        "CREATE POLICY circlue_login_handoffs_owner ON circlue_login_handoffs FOR ALL TO CURRENT_USER"
+        " USING (true) WITH CHECK (true)"
+    )
+    for ddl in HANDOFF_FUNCTIONS:
+        op.execute(ddl)
+    op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_put(text, text) TO circlue_app")
+    op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_take(text, text) TO circlue_auth")
+
     # The audit viewer filters by entity, entity type and time (user_id and created_at have the seed's indexes).
     op.execute("CREATE INDEX idx_audit_logs_entity_id ON audit_logs(entity_id)")
     op.execute("CREATE INDEX idx_audit_logs_entity_type_created ON audit_logs(entity_type, created_at DESC)")
@@ -138,6 +215,9 @@ def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_type_created")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_id")
     op.execute("DROP FUNCTION IF EXISTS circlue_end_sessions(uuid)")
+    op.execute("DROP FUNCTION IF EXISTS circlue_handoff_take(text, text)")
+    op.execute("DROP FUNCTION IF EXISTS circlue_handoff_put(text, text)")
+    op.execute("DROP TABLE IF EXISTS circlue_login_handoffs")
     op.execute("DROP POLICY IF EXISTS user_sessions_admin_read ON user_sessions")
     path = Path(__file__).with_name("0010_close_app_role_holes.py")
     spec = importlib.util.spec_from_file_location("_circlue_rev_0010", path)
