@@ -40,4 +40,4 @@ with st.sidebar:
         auth.logout()
         st.rerun()
 
-build_navigation(actor.role).run()
+build_navigation(actor.role, password_due=bool(st.session_state.get(auth.MUST_CHANGE))).run()

@@ -125,3 +125,19 @@ def users_by_email(owner_engine: Engine) -> dict[str, uuid.UUID]:
     """Demo users' ids by e-mail."""
     with owner_engine.connect() as conn:
         return {row.email: row.id for row in conn.execute(text("SELECT id, email FROM users"))}
+
+
+@pytest.fixture(autouse=True)
+def _navigation_app(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before every run, so with a pages/ folder beside app.py
+    every run after the first executes the page file alone (the pre-st.navigation behaviour) and skips app.py's
+    login gate. The real server learns "no pages directory" on its first st.navigation call; do the same here."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -30,6 +30,7 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     sessions_revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    must_change_password: Mapped[bool] = mapped_column(server_default=text("false"))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

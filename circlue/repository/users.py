@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from circlue.errors import NotFound, ValidationError
 from circlue.models import ROLES, User, UserSession
+from circlue.repository.refusals import refusals
 from circlue.security import hash_password, login_proof, new_session_token, token_digest
 from circlue.text import clean_text
 
@@ -31,6 +32,12 @@ class UserRow:
     locked_until: dt.datetime | None
     last_login_at: dt.datetime | None
     created_at: dt.datetime | None
+    must_change_password: bool = False
+
+    @property
+    def locked(self) -> bool:
+        """Locked now by failed logins."""
+        return self.locked_until is not None and self.locked_until > dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,22 @@ class LoginResult:
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """A live server-side session: who, with which role, until when."""
+    """A live server-side session: who, with which role, until when, and whether a new password is due."""
 
     user_id: uuid.UUID
     email: str
     name: str
     role: str
+    expires_at: dt.datetime
+    must_change_password: bool = False
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One of a user's live sessions, as the admin tools list them (never the token)."""
+
+    id: uuid.UUID
+    created_at: dt.datetime | None
     expires_at: dt.datetime
 
 
@@ -65,6 +82,7 @@ def _row(user: User) -> UserRow:
         locked_until=user.locked_until,
         last_login_at=user.last_login_at,
         created_at=user.created_at,
+        must_change_password=bool(user.must_change_password),
     )
 
 
@@ -101,14 +119,95 @@ def list_users(session: Session) -> list[UserRow]:
     return [_row(u) for u in users]
 
 
+_LAST_ADMIN = (
+    "마지막 관리자는 비활성화하거나 역할을 바꿀 수 없습니다. 먼저 다른 관리자를 만드세요 / "
+    "the last active admin cannot be deactivated or demoted; make another admin first"
+)
+
+
+def _keeps_an_admin(session: Session, user_id: uuid.UUID) -> None:
+    """Refuse, before the database does, to take away the last active admin."""
+    admins = session.scalars(select(User.id).where(User.role == "admin", User.is_active.is_(True))).all()
+    if admins == [user_id]:
+        raise ValidationError(_LAST_ADMIN)
+
+
+def _update_user(session: Session, user_id: uuid.UUID, **values: object) -> None:
+    with refusals():
+        result = session.execute(update(User).where(User.id == user_id).values(**values))
+    if result.rowcount == 0:
+        raise NotFound("사용자를 찾을 수 없습니다 / user not found")
+
+
 def set_user_active(session: Session, *, user_id: uuid.UUID, active: bool) -> None:
     """Activate or deactivate a user; deactivation also revokes their sessions, so reactivation revives none."""
     values: dict = {"is_active": active}
     if not active:
+        _keeps_an_admin(session, user_id)
         values["sessions_revoked_at"] = func.now()
-    result = session.execute(update(User).where(User.id == user_id).values(**values))
-    if result.rowcount == 0:
-        raise NotFound("사용자를 찾을 수 없습니다 / user not found")
+    _update_user(session, user_id, **values)
+
+
+def set_role(session: Session, *, user_id: uuid.UUID, role: str) -> None:
+    """Change a user's role (admins only, by the database); the last admin keeps theirs."""
+    if role not in ROLES:
+        raise ValidationError(f"역할은 {', '.join(ROLES)} 중 하나여야 합니다 / role must be one of {', '.join(ROLES)}")
+    if role != "admin":
+        _keeps_an_admin(session, user_id)
+    # A new role is a new set of rights: sessions opened under the old one end.
+    _update_user(session, user_id, role=role, sessions_revoked_at=func.now())
+
+
+def unlock(session: Session, *, user_id: uuid.UUID) -> None:
+    """Lift a lock left by failed logins (admins only)."""
+    _update_user(session, user_id, locked_until=None, failed_login_count=0)
+
+
+def reset_password(session: Session, *, user_id: uuid.UUID, password: str) -> None:
+    """Set a temporary password (admins only): the user's sessions end and a new password is due at next login."""
+    _update_user(
+        session,
+        user_id,
+        password_hash=hash_password(password),
+        must_change_password=True,
+        sessions_revoked_at=func.now(),
+        failed_login_count=0,
+        locked_until=None,
+    )
+
+
+def change_own_password(session: Session, *, current_password: str, new_password: str) -> None:
+    """The acting user's new password, given the current one; their other sessions end, this one goes on."""
+    new_hash = hash_password(new_password)
+    if current_password == new_password:
+        raise ValidationError("새 비밀번호는 지금과 달라야 합니다 / the new password must differ from the current one")
+    salt = session.scalar(select(func.circlue_my_salt()))
+    if salt is None:
+        raise NotFound("로그인이 끝났습니다 / your session has ended")
+    changed = session.scalar(select(func.circlue_change_password(login_proof(current_password, salt), new_hash)))
+    if not changed:
+        raise ValidationError("지금 비밀번호가 맞지 않습니다 / the current password is wrong")
+
+
+def list_sessions(session: Session, *, user_id: uuid.UUID) -> list[SessionRow]:
+    """A user's live sessions, newest first (admins see anyone's; a user their own)."""
+    rows = session.execute(
+        select(UserSession.id, UserSession.created_at, UserSession.expires_at)
+        .join(User, User.id == UserSession.user_id)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.expires_at > func.now(),
+            (User.sessions_revoked_at.is_(None)) | (UserSession.created_at > User.sessions_revoked_at),
+        )
+        .order_by(UserSession.created_at.desc())
+    ).all()
+    return [SessionRow(*row) for row in rows]
+
+
+def end_sessions(session: Session, *, user_id: uuid.UUID) -> int:
+    """End every session of a user (admins only); returns how many ended."""
+    with refusals():
+        return int(session.scalar(select(func.circlue_end_sessions(user_id))) or 0)
 
 
 def login(session: Session, *, email: str, password: str, hours: int) -> LoginResult | None:
@@ -134,14 +233,26 @@ def login(session: Session, *, email: str, password: str, hours: int) -> LoginRe
 def validate_session(session: Session, *, token: str) -> SessionInfo | None:
     """The live session behind this token (the database checks expiry, deactivation and revocation), or None."""
     found = session.execute(
-        select(UserSession.user_id, UserSession.expires_at, User.email, User.name, User.role)
+        select(
+            UserSession.user_id,
+            UserSession.expires_at,
+            User.email,
+            User.name,
+            User.role,
+            User.must_change_password,
+        )
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token == token_digest(token), User.id == func.circlue_current_user_id())
     ).first()
     if found is None:
         return None
     return SessionInfo(
-        user_id=found.user_id, email=found.email, name=found.name, role=found.role, expires_at=found.expires_at
+        user_id=found.user_id,
+        email=found.email,
+        name=found.name,
+        role=found.role,
+        expires_at=found.expires_at,
+        must_change_password=bool(found.must_change_password),
     )
 
 

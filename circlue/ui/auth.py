@@ -19,7 +19,8 @@ TOKEN = "circlue_token"
 NAME = "circlue_name"
 EMAIL = "circlue_email"
 NOTICE = "circlue_notice"
-_OWN_KEYS = (USER_ID, ROLE, TOKEN, NAME, EMAIL)
+MUST_CHANGE = "circlue_must_change_password"
+_OWN_KEYS = (USER_ID, ROLE, TOKEN, NAME, EMAIL, MUST_CHANGE)
 
 
 def _request_actor(user_id: uuid.UUID | None, role: str | None = None, token: str | None = None) -> Actor:
@@ -73,6 +74,7 @@ def _validated() -> Actor | None:
         return None
     st.session_state[ROLE] = info.role
     st.session_state[NAME] = info.name
+    st.session_state[MUST_CHANGE] = info.must_change_password
     return _request_actor(info.user_id, info.role, actor.token)
 
 

@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
     PageSpec("pages/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
     PageSpec("pages/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
+    PageSpec("pages/password.py", "nav.password", "password", ":material/password:", ALL),
 )
 _BY_URL = {p.url_path: p for p in PAGES}
 
@@ -41,8 +42,11 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
-def build_navigation(role: str) -> st.navigation:
-    """st.navigation over the role's pages; the home page is the default landing."""
+def build_navigation(role: str, *, password_due: bool = False) -> st.navigation:
+    """st.navigation over the role's pages (home is the landing); only the password page while a new one is due."""
+    if password_due:
+        spec = _BY_URL["password"]
+        return st.navigation([st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path, default=True)])
     return st.navigation(
         [
             st.Page(p.path, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=p.url_path == "home")

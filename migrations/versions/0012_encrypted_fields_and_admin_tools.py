@@ -64,13 +64,11 @@ BEGIN
     IF actor IS NOT NULL AND public.circlue_is_admin() THEN
         RETURN COALESCE(NEW, OLD);
     END IF;
-    -- Anyone else changes only their own name and password (and clears the must-change flag with a new password);
-    -- login bookkeeping is circlue_login()'s.
+    -- Anyone else changes only their own name; a password only through circlue_change_password(), which wants
+    -- the current one (a borrowed session must not be able to keep the account); login bookkeeping is
+    -- circlue_login()'s.
     IF actor IS NOT NULL AND TG_OP = 'UPDATE' AND OLD.id = actor
-            AND (NEW.must_change_password = OLD.must_change_password
-                 OR (NEW.must_change_password IS FALSE AND NEW.password_hash IS DISTINCT FROM OLD.password_hash))
-            AND to_jsonb(NEW) - 'name' - 'password_hash' - 'must_change_password' - 'updated_at'
-                = to_jsonb(OLD) - 'name' - 'password_hash' - 'must_change_password' - 'updated_at' THEN
+            AND to_jsonb(NEW) - 'name' - 'updated_at' = to_jsonb(OLD) - 'name' - 'updated_at' THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'only admins may create or delete users or change their role, e-mail or status'
@@ -160,6 +158,46 @@ HANDOFF_FUNCTIONS = (
 )
 
 
+# Interpolated as a value, so single braces; the SQL literal is a standard string, so one backslash.
+_VERIFIER = r"^\$2[aby]\$[0-9]{2}\$[./A-Za-z0-9]{22}[0-9a-f]{64}$"
+PASSWORD_FUNCTIONS = (
+    f"""
+    CREATE FUNCTION public.circlue_my_salt() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER {PIN} AS $$
+        SELECT substr(u.password_hash, 1, 29) FROM public.users u WHERE u.id = public.circlue_current_user_id()
+    $$
+    """,
+    f"""
+    CREATE FUNCTION public.circlue_change_password(p_current_proof text, p_new_hash text) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
+    DECLARE
+        me uuid := public.circlue_current_user_id();
+        stored text;
+    BEGIN
+        IF me IS NULL THEN
+            RAISE EXCEPTION 'no live session' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF p_new_hash IS NULL OR p_new_hash !~ '{_VERIFIER}' THEN
+            RAISE EXCEPTION 'circlue_change_password: a password verifier expected' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT u.password_hash INTO stored FROM public.users u WHERE u.id = me FOR UPDATE;
+        IF p_current_proof IS NULL
+                OR substr(stored, 1, 29) || encode(sha256(convert_to(p_current_proof, 'UTF8')), 'hex') <> stored THEN
+            RETURN false;
+        END IF;
+        -- Other sessions of the account end; this one goes on.
+        UPDATE public.users u SET password_hash = p_new_hash, must_change_password = false,
+            sessions_revoked_at = clock_timestamp() - interval '1 microsecond'
+        WHERE u.id = me;
+        UPDATE public.user_sessions s SET created_at = clock_timestamp()
+        WHERE s.token = encode(sha256(convert_to(current_setting('circlue.session_token', true), 'UTF8')), 'hex');
+        RETURN true;
+    END
+    $$
+    """,
+)
+
+
 def upgrade() -> None:
     """Widen and add the encrypted columns and their blind indexes; must_change_password; admin session rights."""
     for table, column, old_type, indexed in ENCRYPTED:
@@ -197,8 +235,9 @@ def upgrade() -> None:
         "CREATE POLICY circlue_login_handoffs_owner ON circlue_login_handoffs FOR ALL TO CURRENT_USER"
         " USING (true) WITH CHECK (true)"
     )
-    for ddl in HANDOFF_FUNCTIONS:
+    for ddl in (*HANDOFF_FUNCTIONS, *PASSWORD_FUNCTIONS):
         op.execute(ddl)
+    op.execute("GRANT EXECUTE ON FUNCTION circlue_my_salt(), circlue_change_password(text, text) TO circlue_app")
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_put(text, text) TO circlue_app")
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_take(text, text) TO circlue_auth")
 
@@ -215,6 +254,8 @@ def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_type_created")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_id")
     op.execute("DROP FUNCTION IF EXISTS circlue_end_sessions(uuid)")
+    op.execute("DROP FUNCTION IF EXISTS circlue_change_password(text, text)")
+    op.execute("DROP FUNCTION IF EXISTS circlue_my_salt()")
     op.execute("DROP FUNCTION IF EXISTS circlue_handoff_take(text, text)")
     op.execute("DROP FUNCTION IF EXISTS circlue_handoff_put(text, text)")
     op.execute("DROP TABLE IF EXISTS circlue_login_handoffs")
