@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -259,3 +260,25 @@ def validate_session(session: Session, *, token: str) -> SessionInfo | None:
 def end_session(session: Session) -> bool:
     """Log out: end the acting session (the one whose token this transaction carries), so it opens nothing again."""
     return bool(session.scalar(select(func.circlue_logout())))
+
+
+def leave_handoff(session: Session, *, nonce: str, xsrf: bytes) -> None:
+    """After a password login, as that session: a one-time nonce (60 s) the browser trades for the login cookie.
+
+    Bound to the browser's XSRF token, so a nonce that leaked (a log, a shoulder) opens nothing elsewhere.
+    """
+    session.execute(
+        select(func.circlue_handoff_put(token_digest(nonce), hashlib.sha256(xsrf).hexdigest()))
+    )
+
+
+def take_handoff(session: Session, *, nonce: str, xsrf: bytes) -> tuple[str, dt.datetime] | None:
+    """As the login role: trade a nonce for a fresh token of its session (the cookie's) and the session's expiry.
+
+    Single use; None when the nonce is unknown, used, expired or came with another browser's XSRF token.
+    """
+    row = session.execute(
+        text("SELECT token, expires_at FROM circlue_handoff_take(:nonce, :xsrf)"),
+        {"nonce": token_digest(nonce), "xsrf": hashlib.sha256(xsrf).hexdigest()},
+    ).first()
+    return (row.token, row.expires_at) if row else None
