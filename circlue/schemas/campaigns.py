@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from circlue.schemas.common import AgeRange, Input, OptionalText, RequiredLine, Won
+from circlue.schemas.common import AgeRange, Input, RequiredLine, Won, optional_text
 
 AD_TYPES = ("branding", "live-commerce")
 
@@ -50,7 +50,7 @@ class CampaignInput(Input):
     brand_id: uuid.UUID
     product_id: uuid.UUID
     title: Annotated[RequiredLine, Field(max_length=200)]
-    description: Annotated[OptionalText, Field(max_length=5000)] = None
+    description: optional_text(5000) = None
     budget: Annotated[Won, Field(gt=0)]
     campaign_start_date: dt.date
     campaign_end_date: dt.date
@@ -85,8 +85,8 @@ class TargetContentInput(Input):
     influencer_categories: Annotated[list[ShortItem], Field(max_length=20)] = []
     target_age: AgeRange = None
     usp_importance: Annotated[int, Field(ge=1, le=5)] = 3
-    influencer_impact: Annotated[OptionalText, Field(max_length=2000)] = None
-    additional_description: Annotated[OptionalText, Field(max_length=5000)] = None
+    influencer_impact: optional_text(2000) = None
+    additional_description: optional_text(5000) = None
     secondary_content_usage: bool = False
 
 
@@ -95,7 +95,7 @@ class ProposalInput(Input):
 
     proposed_fee: Won
     deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = []
-    additional_terms: Annotated[OptionalText, Field(max_length=2000)] = None
+    additional_terms: optional_text(2000) = None
 
 
 class AgreementInput(Input):

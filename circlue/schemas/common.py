@@ -135,20 +135,28 @@ def _whole_won(value: Decimal | None) -> Decimal | None:
     return value
 
 
-OptionalText = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(_no_controls)]
-"""Free text, blank meaning none; control characters refused (length set per field with Field(max_length=...))."""
+def optional_text(max_length: int, *, one_line: bool = False) -> Any:
+    """Free text of at most `max_length` characters, blank meaning none; control characters refused.
+
+    The length sits on the str branch of the union: `Field(max_length=...)` put on top of a nullable type with
+    validators is checked after them, on None too, and pydantic then raises TypeError instead of an error message.
+    """
+    checks = [AfterValidator(_no_controls), *([AfterValidator(_one_line)] if one_line else [])]
+    text = Annotated[str, pydantic.Field(max_length=max_length), *checks]
+    return Annotated[text | None, BeforeValidator(_empty_to_none)]
+
+
+OptionalText = optional_text(1_000_000)
+"""Free text, blank meaning none; control characters refused. For a length use optional_text(n), not Field()."""
 
 RequiredLine = Annotated[str, AfterValidator(_no_controls), AfterValidator(_one_line), pydantic.Field(min_length=1)]
 """A required single line (a name, a title): not blank after trimming."""
 
 HttpUrl = Annotated[
-    str | None,
+    Annotated[str, pydantic.Field(max_length=255), AfterValidator(_no_controls), AfterValidator(_http_url)] | None,
     BeforeValidator(_empty_to_none),
-    AfterValidator(_no_controls),
-    AfterValidator(_http_url),
-    pydantic.Field(max_length=255),
 ]
-"""An http(s) address or nothing."""
+"""An http(s) address of at most 255 characters, or nothing."""
 
 AgeRange = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(_age_range)]
 """`20-29`: two ages, the first not above the second."""
