@@ -152,6 +152,12 @@ OptionalText = optional_text(1_000_000)
 RequiredLine = Annotated[str, AfterValidator(_no_controls), AfterValidator(_one_line), pydantic.Field(min_length=1)]
 """A required single line (a name, a title): not blank after trimming."""
 
+
+def required_line(max_length: int) -> Any:
+    """A required single line of at most `max_length` characters (the message says characters, not items)."""
+    length = pydantic.Field(min_length=1, max_length=max_length)
+    return Annotated[str, length, AfterValidator(_no_controls), AfterValidator(_one_line)]
+
 HttpUrl = Annotated[
     Annotated[str, pydantic.Field(max_length=255), AfterValidator(_no_controls), AfterValidator(_http_url)] | None,
     BeforeValidator(_empty_to_none),
