@@ -13,6 +13,10 @@ class ValidationError(DomainError):
         self.fields = fields or {}
 
 
+class Conflict(ValidationError):
+    """Someone else saved the row after the form read it: reload before saving again."""
+
+
 class InvalidTransition(DomainError):
     """A workflow move that the state machine does not allow."""
 

@@ -10,6 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from circlue.errors import DomainError, Forbidden, InvalidTransition, ValidationError
 
+_HTTP = "http:// 또는 https:// 로 시작하는 주소여야 합니다 / must be an http(s) address"
+
 # Constraint name -> what to tell the user (Korean / English).
 CONSTRAINTS: dict[str, str] = {
     "campaigns_budget_positive": "예산은 ₩0보다 커야 합니다 / the budget must be more than ₩0",
@@ -34,6 +36,33 @@ CONSTRAINTS: dict[str, str] = {
     "campaign_influencers_contract_has_dates": (
         "계약에는 제작 시작일과 마감일이 필요합니다 / a contract needs production start and deadline"
     ),
+    "brands_name_not_blank": "브랜드명을 입력하세요 / enter the brand's name",
+    "brands_website_http": _HTTP,
+    "brands_logo_url_http": _HTTP,
+    "products_name_not_blank": "제품명을 입력하세요 / enter the product's name",
+    "products_price_not_negative": "가격은 ₩0 이상이어야 합니다 / the price must be ₩0 or more",
+    "products_purchase_url_http": _HTTP,
+    "products_image_url_http": _HTTP,
+    "products_target_age_range": (
+        "타깃 연령은 20-29 처럼 NN-NN 형식이고 앞 숫자가 뒤 숫자 이하입니다 / "
+        "the target age looks like 20-29, the first age not above the second"
+    ),
+    "products_target_gender_check": (
+        "타깃 성별은 female, male, unisex 중 하나입니다 / the target gender is female, male or unisex"
+    ),
+}
+
+# Constraint -> the form field it is about, so a page can show the message beside that field.
+FIELDS: dict[str, str] = {
+    "brands_name_not_blank": "name",
+    "brands_website_http": "website",
+    "brands_logo_url_http": "logo_url",
+    "products_name_not_blank": "name",
+    "products_price_not_negative": "price",
+    "products_purchase_url_http": "purchase_url",
+    "products_image_url_http": "image_url",
+    "products_target_age_range": "target_age",
+    "products_target_gender_check": "target_gender",
 }
 
 # Messages the triggers raise (English) -> Korean / English, with the figures they carry.
@@ -63,11 +92,28 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
         "influencers are invited while a campaign is recruiting, proposing or revising (now: {s})",
         ValidationError,
     ),
+    (
+        re.compile(r"a brand may edit only its story; staff edit the rest"),
+        "브랜드 사용자는 브랜드 스토리만 고칠 수 있습니다. 다른 정보는 Circlue 담당자에게 요청하세요 / "
+        "a brand user edits only its brand's story; ask Circlue staff to change the rest",
+        Forbidden,
+    ),
+    (
+        re.compile(r"a brand belongs to a brand user \(role brand\)"),
+        "브랜드는 브랜드 역할의 사용자에게만 연결할 수 있습니다 / a brand belongs to a user with the brand role",
+        ValidationError,
+    ),
     (re.compile(r"a brand may .*|only admins may .*"), "허용되지 않은 변경입니다 / {0}", Forbidden),
     (
         re.compile(r"the last active admin cannot be deactivated, demoted or deleted"),
         "마지막 관리자는 비활성화하거나 역할을 바꿀 수 없습니다 / {0}",
         ValidationError,
+    ),
+    # Row-level security refused a write (for a brand user: a row of a brand it does not run).
+    (
+        re.compile(r'new row violates row-level security policy for table "\w+"'),
+        "이 데이터를 쓸 권한이 없어 저장하지 않았습니다 / not saved: you may not write this data",
+        Forbidden,
     ),
 )
 
@@ -86,7 +132,9 @@ def as_domain_error(exc: DBAPIError) -> DomainError | None:
     """The DomainError a refusal means, or None when it is not one the user can act on."""
     constraint = _constraint(exc)
     if constraint in CONSTRAINTS:
-        return ValidationError(CONSTRAINTS[constraint])
+        message = CONSTRAINTS[constraint]
+        field = FIELDS.get(constraint)
+        return ValidationError(message, fields={field: message} if field else None)
     message = _primary(exc)
     for pattern, template, kind in TRIGGER_MESSAGES:
         match = pattern.fullmatch(message)
