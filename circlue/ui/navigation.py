@@ -27,6 +27,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "home", ":material/home:", ALL),
+    # Staff keep every brand here; a brand user sees its own brand, edits its story and products.
+    PageSpec("pages/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
     PageSpec("pages/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
     PageSpec("pages/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
     PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
