@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from circlue.ops.demo import DEMO_PASSWORD
 from circlue.ui.text import md
-from tests.conftest import actor_of
+from tests.conftest import actor_of, statements_sent
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -345,22 +345,11 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
 )
 def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budget):
     """No query per row (N+1): the count stays small and independent of how many rows a page shows."""
-    from sqlalchemy import event
-
     from circlue.db import app_engine
 
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
     at = logged_in(email, page=page)
-    engine = app_engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app_engine()) as statements:
         at.run()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert not at.exception
     assert 0 < len(statements) <= budget, "\n".join(statements)
 
