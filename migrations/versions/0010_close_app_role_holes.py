@@ -363,13 +363,19 @@ def upgrade() -> None:
     """Pin, qualify and narrow every function; RLS on users and influencers; login through owner functions."""
     _database_privileges(grant=False)
     op.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-    op.execute("ALTER ROLE circlue_app LOGIN")
+    # Roles belong to the cluster: other databases on it may be migrating at this moment, so change a role only
+    # when it needs it, and take a concurrent creation as done.
     op.execute(
         """
         DO $$
         BEGIN
-            CREATE ROLE circlue_auth LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
-        EXCEPTION WHEN duplicate_object THEN
+            IF NOT (SELECT r.rolcanlogin FROM pg_catalog.pg_roles r WHERE r.rolname = 'circlue_app') THEN
+                ALTER ROLE circlue_app LOGIN;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = 'circlue_auth') THEN
+                CREATE ROLE circlue_auth LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
             NULL;
         END
         $$

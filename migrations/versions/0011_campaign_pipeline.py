@@ -394,6 +394,8 @@ def upgrade() -> None:
     op.execute("CREATE INDEX idx_campaigns_status_created ON campaigns(status, created_at DESC, id DESC)")
 
     op.execute("ALTER TABLE products ADD CONSTRAINT products_id_brand_key UNIQUE (id, brand_id)")
+    # A brand's products: the product pickers and every brand user's product policy look them up by brand.
+    op.execute("CREATE INDEX idx_products_brand_id ON products(brand_id)")
     op.execute(
         "ALTER TABLE campaigns ADD CONSTRAINT campaigns_product_brand_fkey FOREIGN KEY (product_id, brand_id)"
         " REFERENCES products(id, brand_id) ON DELETE CASCADE"
@@ -454,6 +456,7 @@ def downgrade() -> None:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{name}")
     op.execute("ALTER TABLE campaigns DROP CONSTRAINT IF EXISTS campaigns_product_brand_fkey")
     op.execute("ALTER TABLE products DROP CONSTRAINT IF EXISTS products_id_brand_key")
+    op.execute("DROP INDEX IF EXISTS idx_products_brand_id")
     op.execute("DROP INDEX IF EXISTS idx_campaigns_status_created")
     op.execute("DROP INDEX IF EXISTS idx_campaigns_manager_id")
     op.execute("ALTER TABLE campaigns DROP COLUMN status_changed_at")
