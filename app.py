@@ -1,43 +1,51 @@
-"""Circlue ops dashboard entry point: page config, database bootstrap, login gate, role-aware navigation."""
+"""Circlue ops dashboard entry point.
+
+`streamlit run app.py` finds `app = st.App(...)` below by reading this file: uvicorn imports it once, as the module
+`app`, and serves our routes and middleware (circlue.web.server) around Streamlit's own. Every script run executes
+it as `__main__`: page config, database bootstrap, login gate, role-aware navigation.
+"""
 
 import streamlit as st
 
-from circlue.errors import DatabaseUnavailable
-from circlue.ui import auth
-from circlue.ui.bootstrap import ensure_database
-from circlue.ui.i18n import LANGUAGES, t
-from circlue.ui.navigation import build_navigation, login_navigation
-from circlue.ui.text import md
+if __name__ != "__main__":
+    from circlue.web import server
 
-st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
+    server.ignore_clear_cache()
+    app = st.App("app.py", routes=server.routes(), middleware=server.middleware())
+else:
+    from circlue.errors import DatabaseUnavailable
+    from circlue.ui import auth
+    from circlue.ui.bootstrap import ensure_database
+    from circlue.ui.i18n import LANGUAGES, t
+    from circlue.ui.navigation import build_navigation, login_navigation
+    from circlue.ui.text import md
 
-with st.sidebar:
-    st.selectbox(
-        t("lang.label"),
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.get,
-        key="lang",
-    )
+    st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
 
-try:
-    ensure_database()
-except DatabaseUnavailable as exc:
-    st.error(t("db.unavailable"), icon=":material/cloud_off:")
-    st.markdown(t("db.howto"))
-    st.caption(t("db.detail", detail=md(exc)))
-    st.stop()
+    with st.sidebar:
+        st.selectbox(t("lang.label"), options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
 
-actor = auth.session_actor()
-if actor is None:
-    # Every page's URL leads to the login screen, so a deep link survives logging in; calling st.navigation
-    # also stops Streamlit from listing the files in pages/ in the sidebar.
-    login_navigation().run()
-    st.stop()
+    try:
+        ensure_database()
+    except DatabaseUnavailable as exc:
+        st.error(t("db.unavailable"), icon=":material/cloud_off:")
+        st.markdown(t("db.howto"))
+        st.caption(t("db.detail", detail=md(exc)))
+        st.stop()
 
-with st.sidebar:
-    st.caption(t("signed_in_as", name=md(st.session_state.get(auth.NAME, "")), role=t(f"role.{actor.role}")))
-    if st.button(t("logout"), key="circlue_logout", icon=":material/logout:"):
-        auth.logout()
-        st.rerun()
+    if auth.handoff_pending():
+        auth.handoff_page()
+        st.stop()
+    actor = auth.session_actor()
+    if actor is None:
+        # Every page's URL leads to the login screen, so a deep link survives logging in.
+        login_navigation().run()
+        st.stop()
 
-build_navigation(actor.role, password_due=bool(st.session_state.get(auth.MUST_CHANGE))).run()
+    with st.sidebar:
+        st.caption(t("signed_in_as", name=md(st.session_state.get(auth.NAME, "")), role=t(f"role.{actor.role}")))
+        if st.button(t("logout"), key="circlue_logout", icon=":material/logout:"):
+            auth.logout()
+            st.stop()
+
+    build_navigation(actor.role, password_due=bool(st.session_state.get(auth.MUST_CHANGE))).run()

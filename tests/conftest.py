@@ -128,21 +128,6 @@ def users_by_email(owner_engine: Engine) -> dict[str, uuid.UUID]:
         return {row.email: row.id for row in conn.execute(text("SELECT id, email FROM users"))}
 
 
-@pytest.fixture(autouse=True)
-def _navigation_app(monkeypatch):
-    """AppTest resets PagesManager.uses_pages_directory before every run, so with a pages/ folder beside app.py
-    every run after the first executes the page file alone (the pre-st.navigation behaviour) and skips app.py's
-    login gate. The real server learns "no pages directory" on its first st.navigation call; do the same here."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
 
 @contextmanager
 def statements_sent(engine: Engine) -> Iterator[list[str]]:
@@ -157,3 +142,33 @@ def statements_sent(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+# The cookies of the "browser" an AppTest stands for: AppTest has no websocket, so st.context sees no cookies unless
+# a test puts them here (tests/test_pages.py `logged_in` puts the session's token).
+BROWSER_COOKIES: dict[str, str] = {}
+
+
+class _FakeClientContext:
+    """What st.context reads from a websocket handshake: these cookies, no headers, no address."""
+
+    headers: tuple = ()
+    remote_ip = None
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        return BROWSER_COOKIES
+
+
+@pytest.fixture(autouse=True)
+def browser_cookies(monkeypatch) -> dict[str, str]:
+    """A fresh cookie jar per test, seen by every AppTest run as its browser's cookies."""
+    from streamlit.runtime import context
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    BROWSER_COOKIES.clear()
+    # Streamlit sets its XSRF cookie before a page runs; a login binds its one-time nonce to it.
+    BROWSER_COOKIES["_streamlit_xsrf"] = generate_xsrf_token_string(b"appTest xsrf 16b")
+    monkeypatch.setattr(context, "_get_client_context", lambda: _FakeClientContext())
+    yield BROWSER_COOKIES
+    BROWSER_COOKIES.clear()

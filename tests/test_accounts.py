@@ -237,7 +237,7 @@ def test_a_due_password_is_the_only_page_until_changed(logged_in_at, scratch_use
 
 def test_admin_resets_a_password_from_the_users_page(logged_in_at, scratch_user, owner_engine):
     user_id, email, _ = scratch_user("manager")
-    at = logged_in_at(ADMIN, page="pages/users.py").run()
+    at = logged_in_at(ADMIN, page="views/users.py").run()
     at.selectbox(key="manage_pick").set_value(str(user_id)).run()
     at.text_input(key="temp_password").input("temporary 12345")
     at.button(key="FormSubmitter:reset_form-비밀번호 초기화").click().run()

@@ -34,12 +34,13 @@ from circlue.schemas.common import parse
 from circlue.security import hash_password
 from circlue.ui.text import md
 from tests.conftest import actor_of, statements_sent
+from tests.test_pages import _login_state
 from tests.test_pipeline import _brand as _brand_of
 
 MANAGER, ADMIN = "manager@circlue.demo", "admin@circlue.demo"
 GLOW, LUMIERE = "brand.glow@circlue.demo", "brand.lumiere@circlue.demo"
 HTTP = "http:// 또는 https:// 로 시작하는 주소여야 합니다 / must be an http(s) address"
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "brands.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "brands.py")
 
 
 def _brand_values(user_id, **overrides) -> dict:
@@ -570,8 +571,7 @@ def _page(who: str | uuid.UUID, **state) -> AppTest:
     actor = actor_of(who)
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["lang"] = "ko"
-    at.session_state["circlue_user_id"] = str(actor.user_id)
-    at.session_state["circlue_token"] = actor.token
+    _login_state(at, actor)
     for key, value in state.items():
         at.session_state[key] = value
     return at

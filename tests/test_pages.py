@@ -33,9 +33,11 @@ def _app(lang: str = "ko") -> AppTest:
 
 
 def _login_state(at: AppTest, actor) -> None:  # noqa: ANN001 - an Actor
-    """Put a live session into an AppTest's state, as a login through the form leaves it."""
-    at.session_state["circlue_user_id"] = str(actor.user_id)
-    at.session_state["circlue_token"] = actor.token
+    """Give the AppTest's browser the login cookie of a live session, as the login's cookie round trip leaves it."""
+    from circlue.web.server import COOKIE_NAME
+    from tests.conftest import BROWSER_COOKIES
+
+    BROWSER_COOKIES[COOKIE_NAME] = actor.token
 
 
 @pytest.fixture
@@ -110,7 +112,7 @@ def test_brand_home_shows_krw(logged_in):
     assert any(m.value.startswith("₩") for m in at.metric)
 
 
-@pytest.mark.parametrize("page", ["pages/users.py", "pages/audit.py", "pages/influencers.py"])
+@pytest.mark.parametrize("page", ["views/users.py", "views/audit.py", "views/influencers.py"])
 def test_brand_user_cannot_open_staff_pages_directly(logged_in, page):
     at = logged_in("brand.glow@circlue.demo", page=page).run()
     assert not at.exception
@@ -119,12 +121,12 @@ def test_brand_user_cannot_open_staff_pages_directly(logged_in, page):
 
 
 def test_manager_cannot_open_admin_pages(logged_in):
-    at = logged_in("manager@circlue.demo", page="pages/users.py").run()
+    at = logged_in("manager@circlue.demo", page="views/users.py").run()
     assert "이 페이지를 볼 권한이 없습니다." in [e.value for e in at.error]
 
 
-@pytest.mark.parametrize("page", ["pages/campaigns.py", "pages/settlements.py", "pages/influencers.py",
-                                  "pages/users.py", "pages/audit.py"])
+@pytest.mark.parametrize("page", ["views/campaigns.py", "views/settlements.py", "views/influencers.py",
+                                  "views/users.py", "views/audit.py"])
 def test_admin_pages_render(logged_in, page):
     at = logged_in("admin@circlue.demo", page=page).run()
     assert not at.exception, at.exception
@@ -133,7 +135,7 @@ def test_admin_pages_render(logged_in, page):
 
 
 def test_brand_campaign_list_holds_only_own_brand(logged_in, owner_engine, users_by_email):
-    at = logged_in("brand.glow@circlue.demo", page="pages/campaigns.py").run()
+    at = logged_in("brand.glow@circlue.demo", page="views/campaigns.py").run()
     assert not at.exception
     frame = at.dataframe[0].value
     with owner_engine.connect() as conn:
@@ -147,7 +149,7 @@ def test_brand_campaign_list_holds_only_own_brand(logged_in, owner_engine, users
 
 
 def test_no_session_no_page(logged_in):
-    at = AppTest.from_file(str(ROOT / "pages/campaigns.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "views/campaigns.py"), default_timeout=60).run()
     assert "이 페이지를 볼 권한이 없습니다." in [e.value for e in at.error]
 
 
@@ -212,15 +214,38 @@ def test_wrong_password_gets_one_neutral_message_and_locks_after_five(owner_engi
             )
 
 
-def test_password_login_opens_a_server_side_session(owner_engine, users_by_email):
+def test_password_login_opens_a_session_and_hands_it_to_the_browser(owner_engine, users_by_email, browser_cookies):
+    from urllib.parse import parse_qs, urlsplit
+
+    from circlue.web import server
+
     email = "admin@circlue.demo"
     before = _sessions(owner_engine, users_by_email[email])
     at = _submit_login(_app().run(), email, DEMO_PASSWORD)
     assert not at.exception
-    assert at.session_state["circlue_token"]
     assert _sessions(owner_engine, users_by_email[email]) == before + 1
+    # The script keeps no token: it sends the browser to trade a one-time nonce for the HttpOnly cookie.
+    assert "circlue_token" not in at.session_state
+    handoff = urlsplit(at.session_state["circlue_handoff"])
+    assert handoff.path == "/api/auth/session"
     at.run()
+    assert "로그인하는 중입니다…" in [i.value for i in at.info]
+    # What the browser does: the route, with this browser's XSRF cookie, answers with the cookie; a reload follows.
+    nonce = parse_qs(handoff.query)["n"][0]
+    token, _ = server._take(nonce, server.xsrf_bytes(browser_cookies["_streamlit_xsrf"]))
+    browser_cookies[server.COOKIE_NAME] = token
+    reloaded = _app().run()
+    assert "승인 대기 및 시스템" in [h.value for h in reloaded.header]
+
+
+def test_a_session_the_browser_does_not_carry_is_forgotten(logged_in, browser_cookies):
+    """A Streamlit session reattached from another browser (no cookie, or another one) is not logged in there."""
+    at = logged_in("admin@circlue.demo").run()
     assert "승인 대기 및 시스템" in [h.value for h in at.header]
+    browser_cookies.pop("circlue_session")
+    at.run()
+    assert "승인 대기 및 시스템" not in [h.value for h in at.header]
+    assert "circlue_token" not in at.session_state
 
 
 def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engine, users_by_email):
@@ -234,7 +259,7 @@ def test_manager_advances_a_campaign_through_the_workflow(logged_in, owner_engin
             )
         ).scalar_one()
     try:
-        at = logged_in("manager@circlue.demo", page="pages/campaigns.py").run()
+        at = logged_in("manager@circlue.demo", page="views/campaigns.py").run()
         at.selectbox(key="campaign_status_filter").set_value("creating").run()
         at.selectbox(key="advance_campaign").set_value(str(campaign_id)).run()
         at.selectbox(key="advance_to").set_value("submitted")
@@ -301,7 +326,7 @@ def test_expired_session_is_out_at_the_next_click(logged_in, owner_engine, users
 
 
 def test_admin_creates_a_user_from_the_form(logged_in, owner_engine):
-    at = logged_in("admin@circlue.demo", page="pages/users.py").run()
+    at = logged_in("admin@circlue.demo", page="views/users.py").run()
     at.text_input(key="new_email").input("Li.Na@Circlue.AI")
     at.text_input(key="new_name").input("李娜")
     at.selectbox(key="new_role").set_value("manager")
@@ -317,7 +342,7 @@ def test_admin_creates_a_user_from_the_form(logged_in, owner_engine):
 
 
 def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine):
-    at = logged_in("admin@circlue.demo", page="pages/users.py").run()
+    at = logged_in("admin@circlue.demo", page="views/users.py").run()
     at.text_input(key="new_email").input("not-an-email")
     at.text_input(key="new_name").input("홍길동")
     at.text_input(key="new_password").input("long enough password")
@@ -337,10 +362,10 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
         ("manager@circlue.demo", APP, 8),
         ("brand.glow@circlue.demo", APP, 10),
         ("admin@circlue.demo", APP, 11),
-        ("manager@circlue.demo", "pages/campaigns.py", 7),
-        ("admin@circlue.demo", "pages/settlements.py", 5),
+        ("manager@circlue.demo", "views/campaigns.py", 7),
+        ("admin@circlue.demo", "views/settlements.py", 5),
         # The audit page also reads the users for its filter: one more unit of work.
-        ("admin@circlue.demo", "pages/audit.py", 7),
+        ("admin@circlue.demo", "views/audit.py", 7),
     ],
 )
 def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budget):
@@ -355,7 +380,7 @@ def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budge
 
 
 def test_influencer_search_filters_by_platform_with_chinese_names(logged_in):
-    at = logged_in("manager@circlue.demo", page="pages/influencers.py").run()
+    at = logged_in("manager@circlue.demo", page="views/influencers.py").run()
     at.selectbox(key="influencer_platform").set_value("xiaohongshu").run()
     assert not at.exception
     frame = at.dataframe[0].value

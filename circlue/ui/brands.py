@@ -1,4 +1,4 @@
-"""Brand and product tables and forms, shared by the staff and brand views of pages/brands.py."""
+"""Brand and product tables and forms, shared by the staff and brand views of views/brands.py."""
 
 from __future__ import annotations
 

@@ -26,15 +26,15 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "nav.home", "home", ":material/home:", ALL),
+    PageSpec("views/home.py", "nav.home", "home", ":material/home:", ALL),
     # Staff keep every brand here; a brand user sees its own brand, edits its story and products.
-    PageSpec("pages/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
-    PageSpec("pages/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
-    PageSpec("pages/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
-    PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
-    PageSpec("pages/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
-    PageSpec("pages/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
-    PageSpec("pages/password.py", "nav.password", "password", ":material/password:", ALL),
+    PageSpec("views/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
+    PageSpec("views/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
+    PageSpec("views/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
+    PageSpec("views/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
+    PageSpec("views/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
+    PageSpec("views/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
+    PageSpec("views/password.py", "nav.password", "password", ":material/password:", ALL),
 )
 _BY_URL = {p.url_path: p for p in PAGES}
 

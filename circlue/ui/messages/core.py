@@ -19,6 +19,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "세션이 끝났습니다. 다시 로그인하세요.",
         "en": "Your session has ended. Please log in again.",
     },
+    "login.signing_in": {"ko": "로그인하는 중입니다…", "en": "Signing in…"},
+    "login.continue": {"ko": "계속", "en": "Continue"},
+    "login.no_xsrf": {
+        "ko": "브라우저 보안 쿠키가 없어 로그인할 수 없습니다. 페이지를 새로고침하세요.",
+        "en": "Your browser's security cookie is missing, so you cannot log in. Reload the page.",
+    },
+    "login.link_expired": {
+        "ko": "로그인 링크가 만료되었습니다. 다시 로그인하세요.",
+        "en": "The sign-in link expired. Please log in again.",
+    },
     "login.demo_title": {"ko": "데모 계정", "en": "Demo accounts"},
     "login.demo_note": {
         "ko": "데모 모드에서만 보입니다. 비밀번호: `{password}`",
