@@ -13,6 +13,7 @@ if __name__ != "__main__":
     server.ignore_clear_cache()
     app = st.App("app.py", routes=server.routes(), middleware=server.middleware())
 else:
+    from circlue.config import MissingSecretKey
     from circlue.errors import DatabaseUnavailable
     from circlue.ui import auth
     from circlue.ui.bootstrap import ensure_database
@@ -31,6 +32,9 @@ else:
         st.error(t("db.unavailable"), icon=":material/cloud_off:")
         st.markdown(t("db.howto"))
         st.caption(t("db.detail", detail=md(exc)))
+        st.stop()
+    except MissingSecretKey as exc:
+        st.error(md(exc), icon=":material/key_off:")
         st.stop()
 
     if auth.handoff_pending():

@@ -201,3 +201,57 @@ def test_migrate_needs_only_the_database_url_and_keys_say_what_they_need(migrate
 
 def test_the_ring_in_use_is_the_environments():
     assert keyring().newest_id == KeyRing([os.environ["CIRCLUE_SECRET_KEY"]]).newest_id
+
+
+def test_the_app_refuses_to_start_without_the_key_outside_demo_mode(monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from circlue import config
+
+    monkeypatch.delenv("CIRCLUE_SECRET_KEY")
+    monkeypatch.delenv("CIRCLUE_DEMO", raising=False)
+    config.get_settings.cache_clear()
+    reset_keyring()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert any("must be set outside demo mode" in e.value for e in at.error)
+        assert not at.text_input, "no login form without the key"
+    finally:
+        reset_keyring()
+        st.cache_resource.clear()
+
+
+def test_no_password_reaches_the_logs(caplog, app_engine):
+    """A failed login and a failed users write log nothing of what was typed or stored."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from circlue.db import Actor, login_unit_of_work
+    from circlue.repository import users as users_repo
+    from circlue.security import hash_password
+
+    secret = "typed-password-9f3a"
+    caplog.set_level(logging.DEBUG)
+    with login_unit_of_work(Actor(user_id=None)) as session:
+        assert users_repo.login(session, email="admin@circlue.demo", password=secret, hours=1) is None
+    stored = hash_password(secret)
+    with pytest.raises(IntegrityError) as caught:
+        with db.unit_of_work(actor_of("admin@circlue.demo"), engine=app_engine) as session:
+            session.execute(
+                text("INSERT INTO users (email, password_hash, name, role) VALUES ('admin@circlue.demo', :h, 'x', 'admin')"),
+                {"h": stored},
+            )
+    logging.getLogger("test").error("unit of work failed", exc_info=caught.value)
+    assert secret not in caplog.text and stored not in caplog.text and stored[:29] not in caplog.text
+    with db.owner_engine().connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_logs WHERE new_values::text LIKE :s"), {"s": f"%{stored[:29]}%"}).scalar() == 0
+    _unlock_admin()
+
+
+def _unlock_admin():
+    with db.owner_engine().begin() as conn:
+        conn.execute(text("UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE email = 'admin@circlue.demo'"))

@@ -6,14 +6,20 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from circlue.config import get_settings
+from circlue.crypto import keyring
 from circlue.db import heal_role_settings, owner_url, run_migrations
 from circlue.errors import DatabaseUnavailable
 
 
 @st.cache_resource(show_spinner="데이터베이스 준비 중 / preparing the database…")
 def ensure_database() -> str:
-    """Start the embedded server if needed, migrate, and load demo data on a demo database's first start."""
+    """Start the embedded server if needed, migrate, and load demo data on a demo database's first start.
+
+    Outside demo mode the app does not start without CIRCLUE_SECRET_KEY (MissingSecretKey): it would write personal
+    and payment fields it cannot encrypt.
+    """
     settings = get_settings()
+    keyring()
     try:
         url = owner_url()
         run_migrations(url)
