@@ -31,6 +31,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
     PageSpec("pages/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
     PageSpec("pages/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
+    # Content review (issue 8): everyone reviews what they may see; staff prepare content for influencers.
+    PageSpec("pages/review.py", "nav.review", "review", ":material/rate_review:", ALL),
+    PageSpec("pages/content.py", "nav.content", "content", ":material/movie_edit:", STAFF),
     PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
     PageSpec("pages/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
     PageSpec("pages/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
