@@ -8,6 +8,7 @@ decides its type and never becomes a path: it is stored as `media/<first two hex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -74,7 +75,7 @@ def safe_name(name: str) -> str:
         raise ValidationError("파일 이름이 비어 있습니다 / the file has no usable name", fields={"file": "이름 / name"})
     stem, dot, ext = cleaned.rpartition(".")
     if dot and len(ext) <= 10:
-        return stem[: 200 - len(ext)] + "." + ext
+        return stem[: 199 - len(ext)] + "." + ext
     return cleaned[:200]
 
 
@@ -154,10 +155,8 @@ def _put(key: str, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, path)  # fails if it exists: never overwrite, even in a race
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # an existing file is never overwritten, even in a race
+            os.link(tmp, path)
     finally:
         os.unlink(tmp)
 

@@ -81,7 +81,10 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {**PLAN_TRANSITIONS, "approved": frozenset({"published"})}
 SUBMISSION_TRANSITIONS["published"] = frozenset()
-CONTENT_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {"plan": PLAN_TRANSITIONS, "submission": SUBMISSION_TRANSITIONS}
+CONTENT_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    "plan": PLAN_TRANSITIONS,
+    "submission": SUBMISSION_TRANSITIONS,
+}
 # Moves that only a review round makes (a content_revisions row with the same status).
 REVIEW_MOVES: frozenset[tuple[str, str]] = frozenset({("submitted", "revision-requested"), ("submitted", "approved")})
 # While a plan or submission is in one of these, its content (plan, caption, files) may change.
