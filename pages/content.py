@@ -33,7 +33,9 @@ if not pairs:
 by_key = {f"{p.campaign_id}:{p.influencer_id}": p for p in pairs}
 key = st.selectbox(
     t("production.pick"), list(by_key), key="production_pair",
-    format_func=lambda k: f"{by_key[k].campaign} · {by_key[k].influencer} ({platform_label(by_key[k].platform)})",
+    format_func=lambda k: (
+        f"{by_key[k].brand} · {by_key[k].campaign} · {by_key[k].influencer} ({platform_label(by_key[k].platform)})"
+    ),
 )
 pair = by_key[key]
 with unit_of_work(actor) as session:
@@ -80,6 +82,10 @@ for row in rows:
     title = f"{kind_label(row.kind)} · {t('type.' + row.content_type)} · {content_status(row.status)} · v{item.version}"
     with st.expander(title, expanded=row.status in CONTENT_EDITABLE):
         editable = row.status in CONTENT_EDITABLE
+        last = item.rounds[-1] if item.rounds else None
+        if row.status == "revision-requested" and last is not None:
+            asked = t("review.answering", n=last.number, who=md(last.reviewer or "—"))
+            st.warning(f"**{asked}**  \n{md(last.feedback)}")
         if row.kind == "plan" and editable:
             seed(plan_values(prefix, row.content_type, item.plan_data, to_widgets=True))
             errors = errors_of(prefix)

@@ -129,7 +129,8 @@ if answered is not None and answered.status == "revision-requested":
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"#### {t('review.previous', n=item.version - 1 if item.version > 1 else '—')}")
+    heading = t("review.previous", n=item.version - 1) if item.version > 1 else t("review.no_previous_title")
+    st.markdown(f"#### {heading}")
     if item.version > 1:
         show_version(item, previous=True)
     else:

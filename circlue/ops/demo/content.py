@@ -109,8 +109,10 @@ class ContentMixin(BuilderBase):
     def _times(self, created: dt.datetime, steps: int) -> list[dt.datetime]:
         """`created`, then `steps` later moments a day or two apart, never in the future."""
         r, moments = self.content_rng, [created]
+        # Steps land before now with a few hours to days to spare, so the queue shows waits of different ages.
+        latest = self.now - dt.timedelta(hours=r.randint(2, 120))
         for _ in range(steps):
-            moments.append(min(moments[-1] + dt.timedelta(hours=r.randint(6, 60)), self.now))
+            moments.append(max(moments[-1], min(moments[-1] + dt.timedelta(hours=r.randint(6, 60)), latest)))
         return moments
 
     def plan_story(

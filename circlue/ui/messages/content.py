@@ -27,6 +27,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "content.status.published": {"ko": "게시됨", "en": "Published"},
     "review.round": {"ko": "{n}차 검토", "en": "Round {n}"},
     "review.version": {"ko": "버전 {n}", "en": "Version {n}"},
+    "review.no_previous_title": {"ko": "이전 버전", "en": "Previous version"},
     "review.current": {"ko": "현재 버전 (v{n})", "en": "Current version (v{n})"},
     "review.previous": {"ko": "이전 버전 (v{n})", "en": "Previous version (v{n})"},
     "review.no_previous": {
@@ -97,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "production.title": {
         "ko": "콘텐츠 제작 (인플루언서 대신 등록)", "en": "Content production (on the influencers' behalf)"
     },
-    "production.pick": {"ko": "캠페인 · 인플루언서", "en": "Campaign · influencer"},
+    "production.pick": {"ko": "브랜드 · 캠페인 · 인플루언서", "en": "Brand · campaign · influencer"},
     "production.none": {
         "ko": "기획·제작 단계 캠페인에 계약된 인플루언서가 없습니다.",
         "en": "No influencer is contracted on a campaign that is planning or producing.",
