@@ -109,15 +109,19 @@ def allowed_next(status: str) -> list[str]:
     return sorted(CAMPAIGN_TRANSITIONS[status], key=CAMPAIGN_STATUSES.index)
 
 
-def check_transition(current: str, target: str) -> None:
-    """Raise InvalidTransition naming the allowed next states unless current -> target is allowed."""
-    allowed = allowed_next(current)
+def _refuse_unless(allowed: list[str], current: str, target: str, *, ko: str = "", en: str = "") -> None:
+    """Raise InvalidTransition naming the allowed next states unless `target` is one of them."""
     if target not in allowed:
         names = ", ".join(allowed) or "없음 / none"
         raise InvalidTransition(
-            f"'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"cannot move from '{current}' to '{target}'; allowed: {names}"
+            f"{ko}'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
+            f"{en}cannot move from '{current}' to '{target}'; allowed: {names}"
         )
+
+
+def check_transition(current: str, target: str) -> None:
+    """Raise InvalidTransition naming the allowed next states unless current -> target is allowed."""
+    _refuse_unless(allowed_next(current), current, target)
 
 
 def invitation_next(status: str) -> list[str]:
@@ -129,13 +133,7 @@ def invitation_next(status: str) -> list[str]:
 
 def check_invitation_transition(current: str, target: str) -> None:
     """Raise InvalidTransition naming the allowed next states unless the invitation may move current -> target."""
-    allowed = invitation_next(current)
-    if target not in allowed:
-        names = ", ".join(allowed) or "없음 / none"
-        raise InvalidTransition(
-            f"초대 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"an invitation cannot move from '{current}' to '{target}'; allowed: {names}"
-        )
+    _refuse_unless(invitation_next(current), current, target, ko="초대 상태를 ", en="an invitation ")
 
 
 def brand_may_move(current: str, target: str) -> bool:
@@ -153,13 +151,7 @@ def content_next(kind: str, status: str) -> list[str]:
 
 def check_content_transition(kind: str, current: str, target: str) -> None:
     """Raise InvalidTransition naming the allowed next states unless the plan/submission may move current -> target."""
-    allowed = content_next(kind, current)
-    if target not in allowed:
-        names = ", ".join(allowed) or "없음 / none"
-        raise InvalidTransition(
-            f"'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"cannot move from '{current}' to '{target}'; allowed: {names}"
-        )
+    _refuse_unless(content_next(kind, current), current, target)
 
 
 def extra_round(change_requests_so_far: int, included: int) -> bool:

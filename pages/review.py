@@ -166,7 +166,8 @@ if item.status == "submitted":
         st.form_submit_button(t("review.request"), icon=":material/edit_note:", on_click=_review,
                               args=(*args, "revision-requested"))
 
-with st.expander(t("review.waiting", n=page.total), expanded=False):
+# The whole queue as a table only on request: 200 rows in the browser cost more than the item itself.
+if st.toggle(t("review.show_table", n=page.total), key="review_show_table"):
     st.dataframe(
         pd.DataFrame(
             {

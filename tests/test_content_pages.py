@@ -62,6 +62,7 @@ def test_a_brand_queue_holds_only_its_own_campaigns(logged_in, app_engine, owner
         made.append(new_submission(manager, app_engine, pair_of(owner_engine, "brand.lumiere@circlue.demo"), sent=True))
         at = logged_in(GLOW, page="pages/review.py").run()
         assert not at.exception
+        at.toggle(key="review_show_table").set_value(True).run()
         queue = at.dataframe[-1].value
         with owner_engine.connect() as conn:
             waiting = conn.execute(text(

@@ -5,6 +5,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.content": {"ko": "콘텐츠 제작", "en": "Content production"},
     "review.title": {"ko": "콘텐츠 검토 대기열", "en": "Content review queue"},
     "review.waiting": {"ko": "검토 대기 {n}건 (오래된 순)", "en": "{n} waiting, oldest first"},
+    "review.show_table": {"ko": "대기열 표 보기 ({n}건)", "en": "Show the queue as a table ({n})"},
     "review.empty": {"ko": "검토를 기다리는 콘텐츠가 없습니다.", "en": "Nothing is waiting for review."},
     "review.filter.campaign": {"ko": "캠페인", "en": "Campaign"},
     "review.filter.brand": {"ko": "브랜드", "en": "Brand"},
