@@ -149,7 +149,6 @@ for row in rows:
             submit(prefix, _send)
         if row.status == "submitted":
             st.caption(t("production.locked"))
-            st.page_link("pages/review.py", label=t("home.open_queue"), icon=":material/rate_review:")
         if row.kind == "submission" and row.status == "approved":
             with st.form(f"{prefix}publish"):
                 st.text_input(t("production.published_url"), key=f"{prefix}url", max_chars=255)
