@@ -51,6 +51,8 @@ def _pick(page, key: str, *parts: str, last: bool = False) -> str:
 
 
 def _waiting(page, url: str) -> int:
+    """The home page's count of content waiting, freshly drawn (a click on the page already open may not rerun)."""
+    _go(page, url, "review")
     _go(page, url, "home")
     metric = page.locator("[data-testid='stMetric']", has_text=WAITING).locator("[data-testid='stMetricValue']")
     return int(metric.inner_text().replace(",", ""))
