@@ -26,6 +26,28 @@ class Settings:
     app_role: str = "circlue_app"
     # Whole hours: circlue_login() opens sessions of 1 to 24 hours. Lockout (5 failures, 15 minutes) lives there too.
     session_hours: int = 12
+    # Upload limits for content files (CIRCLUE_MAX_IMAGE_MB, CIRCLUE_MAX_VIDEO_MB).
+    max_image_bytes: int = 20 * 1024 * 1024
+    max_video_bytes: int = 200 * 1024 * 1024
+
+    @property
+    def media_dir(self) -> Path:
+        """Where uploaded content files live, by content hash (circlue.media)."""
+        return self.data_dir / "media"
+
+
+def _megabytes(name: str, default: int) -> int:
+    """A size limit in whole megabytes from the environment, as bytes; a bad value is a startup error."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default * 1024 * 1024
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of megabytes, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be at least 1 (megabytes)")
+    return value * 1024 * 1024
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +63,8 @@ def get_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL") or None,
         data_dir=data_dir,
         demo_mode=demo_mode,
+        max_image_bytes=_megabytes("CIRCLUE_MAX_IMAGE_MB", 20),
+        max_video_bytes=_megabytes("CIRCLUE_MAX_VIDEO_MB", 200),
     )
 
 

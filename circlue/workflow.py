@@ -67,7 +67,31 @@ INVITATION_AGREED: tuple[str, ...] = ("accepted", "contracted", "completed")
 # Influencers are invited while the campaign recruits and its proposal is being settled.
 INVITING_STAGES: tuple[str, ...] = ("recruiting", "proposing", "revising")
 
+# Content (issue 8). A plan or a submission is prepared (draft), sent for review (submitted), and each review round
+# either sends it back (revision-requested, feedback required) or approves it; a submission is then published.
+# The review moves are made only by writing a content_revisions row (migration 0013): one round, one row.
 CONTENT_STATUSES: tuple[str, ...] = ("draft", "submitted", "revision-requested", "approved", "published")
+PLAN_STATUSES: tuple[str, ...] = CONTENT_STATUSES[:-1]
+SUBMISSION_STATUSES: tuple[str, ...] = CONTENT_STATUSES
+PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"submitted"}),
+    "submitted": frozenset({"revision-requested", "approved"}),
+    "revision-requested": frozenset({"submitted"}),
+    "approved": frozenset(),
+}
+SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {**PLAN_TRANSITIONS, "approved": frozenset({"published"})}
+SUBMISSION_TRANSITIONS["published"] = frozenset()
+CONTENT_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    "plan": PLAN_TRANSITIONS,
+    "submission": SUBMISSION_TRANSITIONS,
+}
+# Moves that only a review round makes (a content_revisions row with the same status).
+REVIEW_MOVES: frozenset[tuple[str, str]] = frozenset({("submitted", "revision-requested"), ("submitted", "approved")})
+# While a plan or submission is in one of these, its content (plan, caption, files) may change.
+CONTENT_EDITABLE: tuple[str, ...] = ("draft", "revision-requested")
+# The revision rounds a campaign includes unless it says otherwise (campaigns.included_revision_rounds).
+DEFAULT_INCLUDED_ROUNDS = 3
+
 
 def stage_of(status: str) -> int:
     """The seed's current_stage for a status: 1..11, 12 once completed, 0 when cancelled."""
@@ -85,15 +109,19 @@ def allowed_next(status: str) -> list[str]:
     return sorted(CAMPAIGN_TRANSITIONS[status], key=CAMPAIGN_STATUSES.index)
 
 
-def check_transition(current: str, target: str) -> None:
-    """Raise InvalidTransition naming the allowed next states unless current -> target is allowed."""
-    allowed = allowed_next(current)
+def _refuse_unless(allowed: list[str], current: str, target: str, *, ko: str = "", en: str = "") -> None:
+    """Raise InvalidTransition naming the allowed next states unless `target` is one of them."""
     if target not in allowed:
         names = ", ".join(allowed) or "없음 / none"
         raise InvalidTransition(
-            f"'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"cannot move from '{current}' to '{target}'; allowed: {names}"
+            f"{ko}'{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
+            f"{en}cannot move from '{current}' to '{target}'; allowed: {names}"
         )
+
+
+def check_transition(current: str, target: str) -> None:
+    """Raise InvalidTransition naming the allowed next states unless current -> target is allowed."""
+    _refuse_unless(allowed_next(current), current, target)
 
 
 def invitation_next(status: str) -> list[str]:
@@ -105,15 +133,27 @@ def invitation_next(status: str) -> list[str]:
 
 def check_invitation_transition(current: str, target: str) -> None:
     """Raise InvalidTransition naming the allowed next states unless the invitation may move current -> target."""
-    allowed = invitation_next(current)
-    if target not in allowed:
-        names = ", ".join(allowed) or "없음 / none"
-        raise InvalidTransition(
-            f"초대 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"an invitation cannot move from '{current}' to '{target}'; allowed: {names}"
-        )
+    _refuse_unless(invitation_next(current), current, target, ko="초대 상태를 ", en="an invitation ")
 
 
 def brand_may_move(current: str, target: str) -> bool:
     """True when a brand user may make this campaign move itself (staff may make every allowed move)."""
     return (current, target) in CAMPAIGN_BRAND_MOVES
+
+
+def content_next(kind: str, status: str) -> list[str]:
+    """Statuses a plan (`kind` = "plan") or submission ("submission") in `status` may move to, in workflow order."""
+    table = CONTENT_TRANSITIONS.get(kind)
+    if table is None or status not in table:
+        raise InvalidTransition(f"알 수 없는 콘텐츠 상태입니다 / unknown content status: {kind} {status}")
+    return sorted(table[status], key=CONTENT_STATUSES.index)
+
+
+def check_content_transition(kind: str, current: str, target: str) -> None:
+    """Raise InvalidTransition naming the allowed next states unless the plan/submission may move current -> target."""
+    _refuse_unless(content_next(kind, current), current, target)
+
+
+def extra_round(change_requests_so_far: int, included: int) -> bool:
+    """True when one more change request would go past the rounds the campaign includes."""
+    return change_requests_so_far + 1 > included

@@ -186,6 +186,9 @@ def test_app_role_cannot_open_sessions_for_anyone(app_engine, glow, users_by_ema
         "circlue_guard_users",
         "circlue_guard_brand_writes",
         "update_updated_at_column",
+        "circlue_content_workflow",
+        "circlue_content_revision",
+        "circlue_content_file",
     ],
 )
 def test_trigger_functions_refuse_tables_they_were_not_written_for(function, owner_engine):
@@ -633,3 +636,124 @@ def test_look_alike_admin_e_mails_are_refused(app_engine):
             users_repo.create_user(session, email="ad\u200bmin@circlue.demo", name="x", role="admin", password="x" * 12)
     with pytest.raises(ValidationError):
         users_repo.normalise_email("admin@circlué.demo")
+
+
+# -- 10. Content review (issue 8) ------------------------------------------------------------------------------------
+
+CONTENT_TABLES = {
+    "content_plans": "SELECT p.id FROM content_plans p JOIN campaigns c ON c.id = p.campaign_id"
+    " JOIN brands b ON b.id = c.brand_id WHERE b.user_id = :u",
+    "content_submissions": "SELECT s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
+    " JOIN brands b ON b.id = c.brand_id WHERE b.user_id = :u",
+    "content_files": "SELECT f.id FROM content_files f JOIN content_submissions s ON s.id = f.submission_id"
+    " JOIN campaigns c ON c.id = s.campaign_id JOIN brands b ON b.id = c.brand_id WHERE b.user_id = :u",
+    "content_revisions": "SELECT r.id FROM content_revisions r LEFT JOIN content_plans p ON p.id = r.content_plan_id"
+    " LEFT JOIN content_submissions s ON s.id = r.submission_id"
+    " JOIN campaigns c ON c.id = COALESCE(p.campaign_id, s.campaign_id) JOIN brands b ON b.id = c.brand_id"
+    " WHERE b.user_id = :u",
+}
+
+
+@pytest.fixture
+def waiting_of_glow(owner_engine, two_brand_ids):
+    """A submission of glow's, sent for review, made for the test and deleted after it."""
+    from tests.content_helpers import delete_content, new_submission, pair_of
+
+    submission_id = new_submission(actor_of("manager@circlue.demo"), None, pair_of(owner_engine, GLOW), sent=True)
+    yield submission_id
+    delete_content(owner_engine, submission_id)
+
+
+@pytest.fixture
+def draft_of_glow(owner_engine, two_brand_ids):
+    """A draft submission of glow's (files may be added), made for the test and deleted after it."""
+    from tests.content_helpers import delete_content, new_submission, pair_of
+
+    submission_id = new_submission(actor_of("manager@circlue.demo"), None, pair_of(owner_engine, GLOW))
+    yield submission_id
+    delete_content(owner_engine, submission_id)
+
+
+@pytest.mark.parametrize("table", list(CONTENT_TABLES))
+def test_another_brand_sees_none_of_a_brands_content(table, app_engine, owner_engine, two_brand_ids):
+    with owner_engine.connect() as conn:
+        glows = {r[0] for r in conn.execute(text(CONTENT_TABLES[table]), {"u": two_brand_ids["glow_user"]})}
+    assert glows, f"the demo gives glow some {table}"
+    seen = {r[0] for r in _run(app_engine, actor_of(LUMIERE), f"SELECT id FROM {table}")}
+    assert seen and not (seen & glows)
+    assert _run(app_engine, Actor(user_id=None), f"SELECT count(*) FROM {table}")[0][0] == 0
+
+
+def test_another_brand_cannot_review_or_move_a_brands_content(app_engine, waiting_of_glow):
+    lumiere = actor_of(LUMIERE)
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _run(app_engine, lumiere, "INSERT INTO content_revisions (submission_id, revision_number, status, feedback)"
+             " VALUES (:s, 1, 'revision-requested', '경쟁사의 방해')", params={"s": waiting_of_glow})
+    assert _run(app_engine, lumiere, "UPDATE content_submissions SET status = 'revision-requested' WHERE id = :s",
+                params={"s": waiting_of_glow}) == 0
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        # Forged signature: the round is signed by whoever gives it.
+        ("INSERT INTO content_revisions (submission_id, revision_number, status, feedback, feedback_by)"
+         " VALUES (:s, 1, 'revision-requested', 'x', :admin)", "signed by whoever|row-level security"),
+        # Approving is an admin's, by a round or by a bare update.
+        ("INSERT INTO content_revisions (submission_id, revision_number, status) VALUES (:s, 1, 'approved')",
+         "only an admin"),
+        ("UPDATE content_submissions SET status = 'approved' WHERE id = :s", "a brand may only ask for changes"),
+        # Skipping the round, jumping the number, or re-writing history.
+        ("UPDATE content_submissions SET status = 'revision-requested' WHERE id = :s", "only by a review round"),
+        ("INSERT INTO content_revisions (submission_id, revision_number, status, feedback)"
+         " VALUES (:s, 5, 'revision-requested', 'x')", "already reviewed"),
+        ("UPDATE content_revisions SET feedback = '승인합니다' WHERE submission_id = :s", "permission denied"),
+        ("DELETE FROM content_revisions WHERE submission_id = :s", "permission denied"),
+        ("UPDATE content_submissions SET caption = '몰래 바꾼 캡션' WHERE id = :s", "a brand may only ask for changes"),
+    ],
+    ids=["forged-signature", "brand-approves", "brand-sets-approved", "no-round", "round-number-jump",
+         "rewrite-round", "delete-round", "brand-edits-caption"],
+)
+def test_a_brand_cannot_bend_the_review(statement, refusal, app_engine, waiting_of_glow, users_by_email):
+    with pytest.raises(DBAPIError, match=refusal):
+        _run(app_engine, actor_of(GLOW), statement, params={"s": waiting_of_glow, "admin": users_by_email[ADMIN]})
+
+
+def test_a_brand_creates_no_content_and_adds_no_files(app_engine, draft_of_glow, owner_engine):
+    from tests.content_helpers import pair_of
+
+    campaign, influencer, _ = pair_of(owner_engine, GLOW)
+    for statement in (
+        "INSERT INTO content_files (submission_id, file_url, file_type, file_size)"
+        " VALUES (:s, 'https://evil.example/x.jpg', 'image/jpeg', 1)",
+        "INSERT INTO content_plans (campaign_id, influencer_id, content_type, plan_data) VALUES (:c, :i, 'image', '{}')",
+    ):
+        with pytest.raises(ProgrammingError, match="row-level security|a brand may only ask for changes"):
+            _run(app_engine, actor_of(GLOW), statement, params={"s": draft_of_glow, "c": campaign, "i": influencer})
+
+
+def test_nobody_reviews_without_a_session(app_engine, waiting_of_glow):
+    with pytest.raises(DBAPIError, match="row-level security|signed by a logged-in user"):
+        _run(app_engine, Actor(user_id=None), "INSERT INTO content_revisions (submission_id, revision_number, status,"
+             " feedback) VALUES (:s, 1, 'revision-requested', 'x')", params={"s": waiting_of_glow})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "media/../../etc/passwd.png",
+     "media/ab/" + "0" * 64 + ".exe", "javascript:alert(1)"],
+)
+def test_a_file_row_cannot_point_anywhere_on_the_server(url, app_engine, draft_of_glow):
+    """Even staff writing SQL: a file is an https address or one of the media store's own keys."""
+    statement = ("INSERT INTO content_files (submission_id, file_url, file_type, file_size)"
+                 " VALUES (:s, :u, 'image/jpeg', 1)")
+    manager = actor_of("manager@circlue.demo")
+    assert _run(app_engine, manager, statement, params={"s": draft_of_glow, "u": "https://files.circlue.example/a.jpg"}) == 1
+    with pytest.raises(DBAPIError, match="content_files_stored_url"):
+        _run(app_engine, manager, statement, params={"s": draft_of_glow, "u": url})
+
+
+def test_the_platform_check_takes_any_input_without_failing(app_engine, glow):
+    rows = _run(app_engine, glow, "SELECT circlue_platform_url_ok(:p, :u), circlue_platform_url_ok(NULL, NULL)",
+                params={"p": "douyin'; DROP TABLE users; --", "u": "https://" + "a." * 5000 + "douyin.com"})
+    assert tuple(rows[0]) == (False, False)

@@ -239,10 +239,25 @@ def test_brand_user_may_edit_own_campaign_and_review_submitted_content(app_engin
         app_engine, user_id, "UPDATE campaigns SET status = status, title = title WHERE brand_id = :b", {"b": brand_id}
     )
     assert resaved > 0
-    approved = _attempt(
-        app_engine, user_id, "UPDATE content_submissions SET status = 'approved' WHERE id = :s", {"s": submitted}
+    # A brand reviews by asking for changes in a review round of the next number (0013); approving is an admin's,
+    # and no status moves without its round.
+    asked = _attempt(
+        app_engine, user_id,
+        "INSERT INTO content_revisions (submission_id, revision_number, status, feedback)"
+        " SELECT s.id, s.current_revision_number + 1, 'revision-requested', '패키지가 잘 보이게 다시 찍어 주세요'"
+        " FROM content_submissions s WHERE s.id = :s",
+        {"s": submitted},
     )
-    assert approved == 1
+    assert asked == 1
+    with pytest.raises(DBAPIError, match="only an admin gives the final approval"):
+        _attempt(
+            app_engine, user_id,
+            "INSERT INTO content_revisions (submission_id, revision_number, status)"
+            " SELECT s.id, s.current_revision_number + 1, 'approved' FROM content_submissions s WHERE s.id = :s",
+            {"s": submitted},
+        )
+    with pytest.raises(DBAPIError, match="a brand may only ask for changes|only by a review round"):
+        _attempt(app_engine, user_id, "UPDATE content_submissions SET status = 'approved' WHERE id = :s", {"s": submitted})
 
 
 def test_brand_feedback_is_signed_by_the_brand_user(app_engine, owner_engine, users_by_email):
@@ -250,14 +265,15 @@ def test_brand_feedback_is_signed_by_the_brand_user(app_engine, owner_engine, us
         user_id, submission = conn.execute(
             text(
                 "SELECT b.user_id, s.id FROM content_submissions s JOIN campaigns c ON c.id = s.campaign_id"
-                " JOIN brands b ON b.id = c.brand_id ORDER BY b.name LIMIT 1"
+                " JOIN brands b ON b.id = c.brand_id WHERE s.status = 'submitted' ORDER BY b.name LIMIT 1"
             )
         ).one()
     statement = (
-        "INSERT INTO content_revisions (submission_id, revision_number, feedback, feedback_by)"
-        " VALUES (:s, 99, '수정 부탁드립니다', :by)"
+        "INSERT INTO content_revisions (submission_id, revision_number, status, feedback, feedback_by)"
+        " SELECT s.id, s.current_revision_number + 1, 'revision-requested', '수정 부탁드립니다', :by"
+        " FROM content_submissions s WHERE s.id = :s"
     )
-    with pytest.raises(ProgrammingError, match="row-level security"):
+    with pytest.raises(ProgrammingError, match="row-level security|signed by whoever gives it"):
         _attempt(app_engine, user_id, statement, {"s": submission, "by": users_by_email["admin@circlue.demo"]})
     assert _attempt(app_engine, user_id, statement, {"s": submission, "by": user_id}) == 1
 

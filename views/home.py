@@ -52,6 +52,9 @@ elif actor.role == "brand":
     c2.metric(t("home.brand.budget"), format_krw(home.total_budget))
     c3.metric(t("home.brand.outstanding"), format_krw(home.outstanding))
     c4.metric(t("home.brand.views"), format_count(home.views_30d))
+    waiting, link = st.columns([1, 3], vertical_alignment="bottom")
+    waiting.metric(t("home.content_waiting"), format_count(home.content_waiting))
+    link.page_link("views/review.py", label=t("home.open_queue"), icon=":material/rate_review:")
     st.subheader(t("home.brand.live"))
     if home.live:
         st.dataframe(
@@ -83,6 +86,7 @@ else:
         help=format_krw(home.settlements_open_amount),
     )
     c4.metric(t("home.admin.locked"), format_count(home.locked_users))
+    st.page_link("views/review.py", label=t("home.open_queue"), icon=":material/rate_review:")
     st.subheader(t("home.admin.users"))
     st.dataframe(
         pd.DataFrame(

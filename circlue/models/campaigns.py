@@ -31,6 +31,8 @@ class Campaign(Base):
     # Since 0011: the account manager working on it, and when it last changed status (kept by the workflow trigger).
     manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Since 0013: review rounds of each plan or submission included in the fee; past them the reviewer is warned.
+    included_revision_rounds: Mapped[int] = mapped_column(server_default=text("3"))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

@@ -24,7 +24,9 @@ class ContentPlan(Base):
     content_type: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(50), server_default=text("'draft'"))
     plan_data: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    current_revision_number: Mapped[int | None] = mapped_column(server_default=text("0"))
+    # Kept by the database (0013): the highest review round, and when the status last changed.
+    current_revision_number: Mapped[int] = mapped_column(server_default=text("0"))
+    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 
@@ -39,7 +41,10 @@ class ContentSubmission(Base):
     influencer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("influencers.id", ondelete="CASCADE"))
     content_type: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(50), server_default=text("'draft'"))
-    current_revision_number: Mapped[int | None] = mapped_column(server_default=text("0"))
+    current_revision_number: Mapped[int] = mapped_column(server_default=text("0"))
+    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    # The post's text as it will be published (Chinese on Xiaohongshu and Douyin); each round snapshots it.
+    caption: Mapped[str | None] = mapped_column(Text)
     published_url: Mapped[str | None] = mapped_column(String(255))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[CreatedAt]
@@ -58,6 +63,10 @@ class ContentFile(Base):
     file_size: Mapped[int | None]
     thumbnail_url: Mapped[str | None] = mapped_column(String(255))
     duration: Mapped[int | None]
+    # The submission version it belongs to (set by the database: the round that will review it) and the
+    # sanitised name it was uploaded under.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+    original_name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[CreatedAt]
 
 
@@ -74,6 +83,6 @@ class ContentRevision(Base):
     revision_number: Mapped[int]
     feedback: Mapped[str | None] = mapped_column(Text)
     feedback_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(50))
     revision_data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[CreatedAt]

@@ -54,6 +54,7 @@ class BrandHome:
     settled: Decimal
     outstanding: Decimal
     views_30d: int
+    content_waiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,23 @@ def brand_home(session: Session, *, today: dt.date) -> BrandHome:
             PerformanceMetric.metric_date > today - dt.timedelta(days=30)
         )
     )
+    # Plans and submissions of its campaigns waiting for review (the brand may ask for changes).
+    waiting = session.scalar(
+        select(
+            select(func.count()).select_from(ContentPlan).where(ContentPlan.status == "submitted").scalar_subquery()
+            + select(func.count())
+            .select_from(ContentSubmission)
+            .where(ContentSubmission.status == "submitted")
+            .scalar_subquery()
+        )
+    )
     return BrandHome(
         live=[BrandCampaign(*r) for r in live],
         total_budget=Decimal(total_budget),
         settled=Decimal(settled),
         outstanding=Decimal(outstanding),
         views_30d=int(views),
+        content_waiting=int(waiting or 0),
     )
 
 

@@ -8,9 +8,14 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError
 
-from circlue.errors import DomainError, Forbidden, InvalidTransition, ValidationError
+from circlue.errors import Conflict, DomainError, Forbidden, InvalidTransition, ValidationError
 
 _HTTP = "http:// 또는 https:// 로 시작하는 주소여야 합니다 / must be an http(s) address"
+_CONTRACTED = (
+    "콘텐츠는 캠페인에 계약된 인플루언서의 것이어야 합니다 / "
+    "content belongs to an influencer contracted on the campaign"
+)
+_ALREADY_REVIEWED = "이미 검토되었습니다. 새로고침하세요 / already reviewed; reload"
 
 # Constraint name -> what to tell the user (Korean / English).
 CONSTRAINTS: dict[str, str] = {
@@ -50,6 +55,27 @@ CONSTRAINTS: dict[str, str] = {
     "products_target_gender_check": (
         "타깃 성별은 female, male, unisex 중 하나입니다 / the target gender is female, male or unisex"
     ),
+    "campaigns_included_revision_rounds_range": (
+        "포함 수정 횟수는 0에서 20 사이입니다 / the included revision rounds are 0 to 20"
+    ),
+    "content_plans_plan_data_object": "기획안 형식이 올바르지 않습니다 / the plan is not in a known shape",
+    "content_plans_invitation_fkey": _CONTRACTED,
+    "content_submissions_invitation_fkey": _CONTRACTED,
+    "content_submissions_published_url_http": _HTTP,
+    "content_submissions_published_has_url": (
+        "게시하려면 게시물 주소가 필요합니다 / publishing needs the post's address"
+    ),
+    "content_submissions_caption_length": "캡션은 5,000자 이하입니다 / a caption is at most 5,000 characters",
+    "content_revisions_feedback_for_changes": "무엇을 고쳐야 하는지 적어 주세요 / say what should change",
+    "content_files_known_type": "지원하지 않는 파일 형식입니다 / not a supported file type",
+    "content_files_stored_url": "저장된 파일이 아닙니다 / not a stored file",
+    "content_files_thumbnail_stored": "저장된 파일이 아닙니다 / not a stored file",
+}
+
+# Unique keys whose violation means someone else was first: reload, do not fix the input.
+CONFLICTS: dict[str, str] = {
+    "idx_content_revisions_plan_round": _ALREADY_REVIEWED,
+    "idx_content_revisions_submission_round": _ALREADY_REVIEWED,
 }
 
 # Constraint -> the form field it is about, so a page can show the message beside that field.
@@ -63,6 +89,10 @@ FIELDS: dict[str, str] = {
     "products_image_url_http": "image_url",
     "products_target_age_range": "target_age",
     "products_target_gender_check": "target_gender",
+    "content_revisions_feedback_for_changes": "feedback",
+    "content_submissions_published_url_http": "published_url",
+    "content_submissions_caption_length": "caption",
+    "campaigns_included_revision_rounds_range": "included_revision_rounds",
 }
 
 # Messages the triggers raise (English) -> Korean / English, with the figures they carry.
@@ -103,7 +133,59 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
         "브랜드는 브랜드 역할의 사용자에게만 연결할 수 있습니다 / a brand belongs to a user with the brand role",
         ValidationError,
     ),
+    (
+        re.compile(r"a brand may only ask for changes to submitted content; the final approval is an admin's"),
+        "브랜드는 제출된 콘텐츠에 수정 요청만 할 수 있습니다. 최종 승인은 관리자가 합니다 / "
+        "a brand asks for changes to submitted content; the final approval is an admin's",
+        Forbidden,
+    ),
     (re.compile(r"a brand may .*|only admins may .*"), "허용되지 않은 변경입니다 / {0}", Forbidden),
+    (
+        re.compile(r"content cannot move from (?P<a>\S+) to (?P<b>\S+); allowed: (?P<allowed>.*)"),
+        "콘텐츠를 '{a}'에서 '{b}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {allowed} / "
+        "content cannot move from '{a}' to '{b}'; allowed: {allowed}",
+        InvalidTransition,
+    ),
+    (re.compile(r"already reviewed: .*"), _ALREADY_REVIEWED, Conflict),
+    (
+        re.compile(r"only an admin gives the final approval"),
+        "최종 승인은 관리자만 할 수 있습니다 / only an admin gives the final approval",
+        Forbidden,
+    ),
+    (
+        re.compile(r"a review round is (signed by .*|history.*)|a stored file does not change.*"),
+        "허용되지 않은 변경입니다 / {0}",
+        Forbidden,
+    ),
+    (
+        re.compile(r"content is approved or sent back only by a review round.*|only approved content is published"),
+        "검토 라운드로만 승인하거나 수정을 요청할 수 있습니다 / {0}",
+        InvalidTransition,
+    ),
+    (re.compile(r"content belongs to an influencer contracted on the campaign.*"), _CONTRACTED, ValidationError),
+    (
+        re.compile(r"a submission is sent with at least one file of its new version"),
+        "이 버전의 파일을 하나 이상 올린 뒤 제출하세요 / upload at least one file of this version first",
+        ValidationError,
+    ),
+    (
+        re.compile(r"content under review or approved does not change; ask for changes first"),
+        "검토 중이거나 승인된 콘텐츠는 바꿀 수 없습니다. 먼저 수정 요청을 하세요 / "
+        "content under review or approved does not change; ask for changes first",
+        ValidationError,
+    ),
+    (
+        re.compile(r"the published address must be on the influencer's platform \((?P<p>\S+)\)"),
+        "게시물 주소는 인플루언서의 플랫폼({p}) 주소여야 합니다 / "
+        "the address must be on the influencer's platform ({p})",
+        ValidationError,
+    ),
+    (
+        re.compile(r"files are added while .*|only files of the version being prepared can be removed.*"
+                   r"|new content starts as a draft.*"),
+        "지금은 파일을 바꿀 수 없습니다 / {0}",
+        ValidationError,
+    ),
     (
         re.compile(r"the last active admin cannot be deactivated, demoted or deleted"),
         "마지막 관리자는 비활성화하거나 역할을 바꿀 수 없습니다 / {0}",
@@ -131,6 +213,8 @@ def _primary(exc: DBAPIError) -> str:
 def as_domain_error(exc: DBAPIError) -> DomainError | None:
     """The DomainError a refusal means, or None when it is not one the user can act on."""
     constraint = _constraint(exc)
+    if constraint in CONFLICTS:
+        return Conflict(CONFLICTS[constraint])
     if constraint in CONSTRAINTS:
         message = CONSTRAINTS[constraint]
         field = FIELDS.get(constraint)

@@ -31,6 +31,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
     PageSpec("views/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
     PageSpec("views/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
+    # Content review (issue 8): everyone reviews what they may see; staff prepare content for influencers.
+    PageSpec("views/review.py", "nav.review", "review", ":material/rate_review:", ALL),
+    PageSpec("views/content.py", "nav.content", "content", ":material/movie_edit:", STAFF),
     PageSpec("views/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
     PageSpec("views/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
     PageSpec("views/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),

@@ -29,9 +29,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server() -> Iterator[str]:
-    """`streamlit run app.py` with DATABASE_URL unset and a new CIRCLUE_DATA_DIR; yields its URL."""
-    data_dir = Path(tempfile.mkdtemp(prefix="circlue-e2e-"))
+def streamlit_server(data_dir: Path | None = None) -> Iterator[str]:
+    """`streamlit run app.py` with DATABASE_URL unset and a new CIRCLUE_DATA_DIR (or `data_dir`, prepared by the
+    caller and left in place); yields its URL."""
+    keep = data_dir is not None
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="circlue-e2e-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "READ_DATABASE_URL", "CIRCLUE_SECRET_KEY")}
     env["CIRCLUE_DATA_DIR"] = str(data_dir)
@@ -61,7 +63,8 @@ def streamlit_server() -> Iterator[str]:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            shutil.rmtree(data_dir, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @contextmanager

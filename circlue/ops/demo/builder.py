@@ -10,10 +10,6 @@ from circlue.models import (
     Campaign,
     CampaignTargetContent,
     CommentAnalysis,
-    ContentFile,
-    ContentPlan,
-    ContentRevision,
-    ContentSubmission,
     Notification,
     Payment,
     PerformanceMetric,
@@ -51,6 +47,7 @@ class Builder(
         # Users are written as the owner (the app role may not create accounts); from here on the transaction
         # runs as circlue_app with the admin acting: RLS lets staff write brand rows, audit names them.
         admin = operator_actor(self.session, admin_id, "admin")
+        self.admin_actor = admin
         act_as_app(self.session, admin)
         self.plan_brands()
         self.write(Brand, Product, Persona)
@@ -63,12 +60,10 @@ class Builder(
         self.walk_workflow()
         self.number_invoices()
         self.plan_notifications()
+        self.write(CampaignTargetContent)
+        # Content goes through its workflows as the people who make and review it (circlue.ops.demo.content).
+        self.walk_content()
         self.write(
-            CampaignTargetContent,
-            ContentPlan,
-            ContentSubmission,
-            ContentFile,
-            ContentRevision,
             PerformanceMetric,
             CommentAnalysis,
             Settlement,

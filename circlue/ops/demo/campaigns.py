@@ -90,7 +90,7 @@ class CampaignsMixin(BuilderBase):
 
     def queue_campaigns(self) -> None:
         """Queue the campaign rows at 'creating': walk_workflow then moves them through the workflow."""
-        for campaign in self.campaigns:
+        for n, campaign in enumerate(self.campaigns):
             product = campaign.product
             live = campaign.ad_type == "live-commerce"
             goal = "판매 전환을 위한 라이브커머스" if live else "인지도 확대를 위한 브랜딩"
@@ -113,6 +113,8 @@ class CampaignsMixin(BuilderBase):
                 status="creating",
                 current_stage=stage_of("creating"),
                 manager_id=self.user_ids[MANAGER_EMAIL],
+                # Every fourth includes one revision round only: its second change request warns the reviewer.
+                included_revision_rounds=1 if n % 4 == 3 else 3,
                 created_at=campaign.created_at,
             )
 
