@@ -1,0 +1,84 @@
+"""Benchmark: how long a failed login takes in the browser, for an existing account, an unknown e-mail and a locked
+account (equal work, so timing does not tell which e-mails exist); and a successful one, cookie round trip included.
+
+Usage: .venv/bin/python -m bench.bench_login [--runs 10]
+Starts `streamlit run app.py` on a fresh embedded database; submit to message, p50/p95 per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from tests.e2e.harness import chromium, open_login, streamlit_server, submit_login, wait_idle
+
+FAILED = "이메일 또는 비밀번호가 올바르지 않거나"
+
+
+def _p(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered):.2f} s p50 / {p95:.2f} s p95"
+
+
+def _failed_attempt(browser, url: str, email: str, password: str) -> float:
+    context = browser.new_context(locale="ko-KR")
+    try:
+        page = context.new_page()
+        open_login(page, url)
+        started = time.perf_counter()
+        submit_login(page, email, password)
+        page.get_by_text(FAILED).wait_for(timeout=60_000)
+        wait_idle(page)
+        return time.perf_counter() - started
+    finally:
+        context.close()
+
+
+def main() -> None:
+    """Measure and print a markdown table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    rows = []
+    with streamlit_server() as url, chromium() as browser:
+        _failed_attempt(browser, url, "nobody@example.com", "warm-up-password")
+        cases = {
+            # A different account each run would lock after five; the wrong-password case uses two accounts in turn.
+            "existing account, wrong password": lambda n: ("manager@circlue.demo" if n % 2 else "admin@circlue.demo",
+                                                           f"wrong-password-{n}"),
+            "unknown e-mail": lambda n: (f"nobody{n}@example.com", "wrong-password"),
+        }
+        for label, pick in cases.items():
+            samples = []
+            for n in range(args.runs):
+                email, password = pick(n)
+                samples.append(_failed_attempt(browser, url, email, password))
+            rows.append((f"failed login: {label}", _p(samples)))
+        # Lock one account (five failures), then time the right password against the lock.
+        for n in range(5):
+            _failed_attempt(browser, url, "brand.hanmat@circlue.demo", f"wrong-password-{n}")
+        locked = [
+            _failed_attempt(browser, url, "brand.hanmat@circlue.demo", "circlue-demo-2026") for _ in range(args.runs)
+        ]
+        rows.append(("failed login: locked account, right password", _p(locked)))
+        success = []
+        for _ in range(max(3, args.runs // 2)):
+            context = browser.new_context(locale="ko-KR")
+            page = context.new_page()
+            open_login(page, url)
+            started = time.perf_counter()
+            submit_login(page, "brand.glow@circlue.demo")
+            page.get_by_role("heading", name="우리 브랜드 현황").wait_for(timeout=60_000)
+            wait_idle(page)
+            success.append(time.perf_counter() - started)
+            context.close()
+        rows.append(("successful login to home rendered (cookie round trip and reload included)", _p(success)))
+    print("| measure (headless Chromium, embedded PostgreSQL 18) | result |\n|---|---|")
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
