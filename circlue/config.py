@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from circlue.money import DEFAULT_PLATFORM_FEE_RATE, parse_rate
 
 
 class MissingSecretKey(RuntimeError):
@@ -26,6 +29,9 @@ class Settings:
     app_role: str = "circlue_app"
     # Whole hours: circlue_login() opens sessions of 1 to 24 hours. Lockout (5 failures, 15 minutes) lives there too.
     session_hours: int = 12
+    # Circlue's fee on a campaign's agreed influencer fees (CIRCLUE_PLATFORM_FEE_RATE: 0.15 or 15%); a settlement
+    # keeps the rate it was opened with.
+    platform_fee_rate: Decimal = DEFAULT_PLATFORM_FEE_RATE
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +47,7 @@ def get_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL") or None,
         data_dir=data_dir,
         demo_mode=demo_mode,
+        platform_fee_rate=parse_rate(os.environ.get("CIRCLUE_PLATFORM_FEE_RATE")),
     )
 
 
@@ -62,3 +69,31 @@ def secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """Circlue as the supplier (공급자) printed on its tax invoices."""
+
+    business_number: str
+    company_name: str
+    ceo_name: str
+    address: str
+    business_type: str
+    business_item: str
+    email: str
+
+
+@lru_cache(maxsize=1)
+def supplier() -> Supplier:
+    """Circlue's registration for its tax invoices, from CIRCLUE_SUPPLIER_* (demo values where unset)."""
+    env = os.environ.get
+    return Supplier(
+        business_number=env("CIRCLUE_SUPPLIER_BRN", "220-81-62517"),
+        company_name=env("CIRCLUE_SUPPLIER_NAME", "(주)써클루"),
+        ceo_name=env("CIRCLUE_SUPPLIER_CEO", "한서연"),
+        address=env("CIRCLUE_SUPPLIER_ADDRESS", "서울특별시 강남구 테헤란로 427, 10층"),
+        business_type=env("CIRCLUE_SUPPLIER_TYPE", "서비스업"),
+        business_item=env("CIRCLUE_SUPPLIER_ITEM", "광고대행"),
+        email=env("CIRCLUE_SUPPLIER_EMAIL", "tax@circlue.example"),
+    )
