@@ -61,7 +61,7 @@ class Builder(
         self.queue_campaigns()
         self.write(Campaign)
         self.walk_workflow()
-        self.number_invoices()
+        self.order_invoices()
         self.plan_notifications()
         self.write(
             CampaignTargetContent,
@@ -76,5 +76,6 @@ class Builder(
             Payment,
             Notification,
         )
+        self.close_settlements()
         end_operator_sessions(self.session, admin)
         return admin_id
