@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -29,9 +30,12 @@ def format_brn(digits: str) -> str:
 
 
 def validate_brn(value: str) -> str:
-    """Return the number as XXX-XX-XXXXX, or raise ValidationError if its shape or check digit is wrong."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    if not re.fullmatch(r"\d{10}", digits):
+    """Return the number as XXX-XX-XXXXX, or raise ValidationError if its shape or check digit is wrong.
+
+    Full-width digits (as a Korean IME may type them) count as digits; other scripts' digits do not.
+    """
+    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or ""))
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValidationError(
             "사업자등록번호는 XXX-XX-XXXXX 형식의 10자리 숫자입니다 / "
             "business registration number must be 10 digits, XXX-XX-XXXXX"

@@ -36,8 +36,9 @@ def parse_rate(value: str | Decimal | None) -> Decimal:
     if value is None or (isinstance(value, str) and not value.strip()):
         return DEFAULT_PLATFORM_FEE_RATE
     text = str(value).strip()
+    percent = text.endswith("%")
     try:
-        rate = Decimal(text.rstrip("%").strip()) / (100 if text.endswith("%") else 1)
+        rate = Decimal(text[:-1].strip() if percent else text) / (100 if percent else 1)
     except InvalidOperation:
         raise ValueError(f"platform fee rate must be a number like 0.15 or 15%, not {text!r}") from None
     if not Decimal(0) <= rate < Decimal(1) or rate != rate.quantize(Decimal("0.0001")):

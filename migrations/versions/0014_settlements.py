@@ -350,16 +350,18 @@ FUNCTIONS = (
     CREATE FUNCTION public.circlue_money_records_fixed() RETURNS trigger
     LANGUAGE plpgsql {PIN} AS $$
     BEGIN{_refuse_other_tables("circlue_money_records_fixed")}
-        IF TG_TABLE_NAME = 'payments' AND TG_OP = 'UPDATE'
-                AND to_jsonb(NEW) - 'payment_method' - 'transaction_id' - 'transaction_id_bidx'
+        -- Nested: PL/pgSQL plans a whole condition, and tax_invoices has no transaction_id.
+        IF TG_TABLE_NAME = 'payments' AND TG_OP = 'UPDATE' THEN
+            IF to_jsonb(NEW) - 'payment_method' - 'transaction_id' - 'transaction_id_bidx'
                     = to_jsonb(OLD) - 'payment_method' - 'transaction_id' - 'transaction_id_bidx'
-                AND (NEW.transaction_id IS NOT DISTINCT FROM OLD.transaction_id
-                     OR split_part(NEW.transaction_id, ':', 2) IS DISTINCT FROM split_part(OLD.transaction_id, ':', 2))
-                AND (NEW.payment_method IS NOT DISTINCT FROM OLD.payment_method
-                     OR split_part(NEW.payment_method, ':', 2) IS DISTINCT FROM split_part(OLD.payment_method, ':', 2))
-                AND (NEW.transaction_id_bidx IS NOT DISTINCT FROM OLD.transaction_id_bidx
-                     OR NEW.transaction_id IS DISTINCT FROM OLD.transaction_id) THEN
-            RETURN NEW;
+                    AND (NEW.transaction_id IS NOT DISTINCT FROM OLD.transaction_id
+                         OR split_part(NEW.transaction_id, ':', 2) IS DISTINCT FROM split_part(OLD.transaction_id, ':', 2))
+                    AND (NEW.payment_method IS NOT DISTINCT FROM OLD.payment_method
+                         OR split_part(NEW.payment_method, ':', 2) IS DISTINCT FROM split_part(OLD.payment_method, ':', 2))
+                    AND (NEW.transaction_id_bidx IS NOT DISTINCT FROM OLD.transaction_id_bidx
+                         OR NEW.transaction_id IS DISTINCT FROM OLD.transaction_id) THEN
+                RETURN NEW;
+            END IF;
         END IF;
         IF TG_TABLE_NAME = 'tax_invoices' THEN
             RAISE EXCEPTION 'an issued tax invoice cannot be changed or deleted; issue an amending invoice instead'
