@@ -151,7 +151,7 @@ def test_every_status_pair_is_allowed_exactly_when_the_table_lists_it(current, t
 def test_the_state_machine_is_complete_and_closing_is_the_only_manual_move():
     assert set(SETTLEMENT_TRANSITIONS) == set(SETTLEMENT_STATUSES)
     assert SETTLEMENT_TRANSITIONS["completed"] == frozenset()
-    assert SETTLEMENT_MANUAL == {("paid", "completed")}
+    assert {("paid", "completed")} == SETTLEMENT_MANUAL
     with pytest.raises(InvalidTransition, match="unknown"):
         check_settlement_transition("draft", "paid")
 
