@@ -36,6 +36,11 @@ def _page(email: str, lang: str = "ko") -> AppTest:
     return at
 
 
+def _picked(at: AppTest):
+    """The selectbox that picks the settlement shown below the list."""
+    return next(s for s in at.selectbox if s.label == "정산 선택")
+
+
 def _texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.header, *at.subheader, *at.markdown, *at.caption, *at.error, *at.info, *at.success)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
@@ -85,7 +90,7 @@ def test_admin_issues_an_invoice_and_records_two_payments_from_the_forms(owner_e
     at = _page(ADMIN).run()
     at.text_input(key="money_query").input("폼 테스트").run()
     assert not at.exception
-    assert at.selectbox(key="money_pick").value == str(settlement_id)
+    assert _picked(at).value == str(settlement_id)
     prefix = f"issue_{settlement_id}_"
     assert at.text_input(key=prefix + "amount").value == "1,150,000", "the form offers what is left to invoice"
     for name, value in BUYER.items():

@@ -136,8 +136,9 @@ def amend_form(actor: Actor, found: SettlementDetail) -> None:
     picked = by_id[st.session_state[prefix + "invoice"]]
     st.selectbox(
         t("money.amend_pick"), options=list(by_id), key=prefix + "invoice",
+        # What the label shows never changes (a keyed selectbox forgets its choice when its labels do).
         format_func=lambda iid: f"{by_id[iid].invoice_number} · {format_date(by_id[iid].issued_date)} · "
-        f"{format_krw(left_of[by_id[iid].id])}",
+        f"{format_krw(by_id[iid].amount)}",
     )
     seed({prefix + "amount": _won_text(left_of[picked.id]), prefix + "reason": "correction",
           prefix + "issued_date": today_seoul()})

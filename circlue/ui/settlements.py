@@ -35,7 +35,7 @@ from circlue.workflow import SETTLEMENT_STATUSES
 BRAND, STATUSES, DUE_FROM, DUE_TO, QUERY = (
     "money_brand", "money_statuses", "money_due_from", "money_due_to", "money_query",
 )
-AFTER, PICK, INVOICE = "money_after", "money_pick", "money_invoice"
+AFTER, PICK, INVOICE = "money_after", "money_picked", "money_invoice"
 
 
 def status_text(status: str) -> str:
@@ -180,12 +180,16 @@ def pager(rows: list[SettlementRow], page_size: int) -> None:
 
 
 def pick(rows: list[SettlementRow], *, staff: bool) -> uuid.UUID | None:
-    """The settlement picked for the detail below (the first listed unless one was picked)."""
+    """The settlement picked for the detail below (what needs attention first, unless one was picked).
+
+    The labels carry the status and amount, which change when money moves; a keyed selectbox would lose its choice
+    then, so the choice is kept under a key of our own and the widget drawn from it.
+    """
     by_id = {str(r.id): r for r in rows}
     if not by_id:
         return None
     if st.session_state.get(PICK) not in by_id:
-        # What needs attention first: the late ones, then money owed, then what is left to invoice.
+        # The late ones, then money owed, then what is left to invoice.
         first = next((r for r in rows if r.status == "overdue"), None) or next(
             (r for r in rows if r.outstanding > 0 or r.to_invoice > 0), rows[0]
         )
@@ -196,8 +200,11 @@ def pick(rows: list[SettlementRow], *, staff: bool) -> uuid.UUID | None:
         brand = f"{r.brand} · " if staff else ""
         return f"{brand}{r.campaign} · {status_text(r.status)} · {format_krw(r.amount)}"
 
-    st.selectbox(t("money.pick"), options=list(by_id), format_func=label, key=PICK)
-    return uuid.UUID(st.session_state[PICK])
+    ids = list(by_id)
+    with st.container(key="money_pick_box"):
+        chosen = st.selectbox(t("money.pick"), options=ids, index=ids.index(st.session_state[PICK]), format_func=label)
+    st.session_state[PICK] = chosen
+    return uuid.UUID(chosen)
 
 
 def _invoice_kind(invoice: InvoiceRow) -> str:
