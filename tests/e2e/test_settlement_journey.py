@@ -4,6 +4,7 @@ partial payments; the brand's user then sees the settlement paid and opens (and 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_admin_bills_a_confirmed_campaign_and_the_brand_sees_it_paid(server, bro
             page.locator(".st-key-invoice_download button").click()
         saved = download.value
         assert saved.suggested_filename == f"tax-invoice-{number}.html"
-        html = open(saved.path(), encoding="utf-8").read()
+        html = Path(saved.path()).read_text(encoding="utf-8")
         assert number in html and f"₩{total:,}" in html
         page.screenshot(path=str(ARTIFACTS / "settlement-brand-paid.png"), full_page=True)
         _no_crash(page)
