@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Date, case, cast, func, literal, select, tuple_, union_all
@@ -473,11 +473,9 @@ def open_settlement(
     settlement = Settlement(
         campaign_id=campaign_id,
         brand_id=campaign.brand_id,
-        amount=figures.amount,
-        influencer_fees=figures.influencer_fees,
-        platform_fee_rate=figures.platform_fee_rate,
-        platform_fee=figures.platform_fee,
         due_date=due_date_for(campaign.campaign_end_date, today),
+        # The figures' fields are the settlement's columns: fees, rate, platform fee, amount.
+        **asdict(figures),
     )
     session.add(settlement)
     with refusals():
@@ -511,10 +509,8 @@ def recalculate(session: Session, *, settlement_id: uuid.UUID, rate: Decimal) ->
             f"the new amount {format_krw(figures.amount)} is below the {format_krw(settlement.invoiced_amount)} "
             "already invoiced; issue an amending invoice first"
         )
-    settlement.amount = figures.amount
-    settlement.influencer_fees = figures.influencer_fees
-    settlement.platform_fee_rate = figures.platform_fee_rate
-    settlement.platform_fee = figures.platform_fee
+    for column, value in asdict(figures).items():
+        setattr(settlement, column, value)
     with refusals():
         session.flush()
     return figures

@@ -9,25 +9,11 @@ from pathlib import Path
 import pytest
 
 from circlue.ops.demo import DEMO_ACCOUNTS
-from tests.e2e.harness import ROOT, chromium, open_login, streamlit_server, submit_login, wait_idle
+from tests.e2e.harness import ROOT, open_login, submit_login, wait_idle
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
 BRAND_USERS = {a.brand: a.email for a in DEMO_ACCOUNTS if a.role == "brand"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One server for the module: its first visit migrates and loads demo data (a confirmed, unbilled campaign)."""
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as b:
-        yield b
 
 
 def _login_to_settlements(browser, server: str, email: str):
