@@ -38,7 +38,7 @@ def _page(email: str, lang: str = "ko") -> AppTest:
 
 def _picked(at: AppTest):
     """The selectbox that picks the settlement shown below the list."""
-    return next(s for s in at.selectbox if s.label == "정산 선택")
+    return at.selectbox(key="money_pick")
 
 
 def _texts(at: AppTest) -> str:

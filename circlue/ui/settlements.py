@@ -13,6 +13,7 @@ import streamlit as st
 from circlue import exports, files
 from circlue.db import Actor, unit_of_work
 from circlue.errors import DomainError
+from circlue.korea import SEOUL
 from circlue.money import AGING_BUCKETS, SettlementFigures
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import settlements as settlements_repo
@@ -35,7 +36,7 @@ from circlue.workflow import SETTLEMENT_STATUSES
 BRAND, STATUSES, DUE_FROM, DUE_TO, QUERY = (
     "money_brand", "money_statuses", "money_due_from", "money_due_to", "money_query",
 )
-AFTER, PICK, INVOICE = "money_after", "money_picked", "money_invoice"
+AFTER, PICK, INVOICE = "money_after", "money_pick", "money_invoice"
 
 
 def status_text(status: str) -> str:
@@ -182,8 +183,8 @@ def pager(rows: list[SettlementRow], page_size: int) -> None:
 def pick(rows: list[SettlementRow], *, staff: bool) -> uuid.UUID | None:
     """The settlement picked for the detail below (what needs attention first, unless one was picked).
 
-    The labels carry the status and amount, which change when money moves; a keyed selectbox would lose its choice
-    then, so the choice is kept under a key of our own and the widget drawn from it.
+    Its label shows only what never changes (brand, campaign, when it was opened): a keyed selectbox loses its choice
+    when its labels change, and status and figures change whenever money moves.
     """
     by_id = {str(r.id): r for r in rows}
     if not by_id:
@@ -198,13 +199,11 @@ def pick(rows: list[SettlementRow], *, staff: bool) -> uuid.UUID | None:
     def label(sid: str) -> str:
         r = by_id[sid]
         brand = f"{r.brand} · " if staff else ""
-        return f"{brand}{r.campaign} · {status_text(r.status)} · {format_krw(r.amount)}"
+        opened = format_date(r.created_at.astimezone(SEOUL).date()) if r.created_at else ""
+        return f"{brand}{r.campaign} · {t('money.opened_on', day=opened)}"
 
-    ids = list(by_id)
-    with st.container(key="money_pick_box"):
-        chosen = st.selectbox(t("money.pick"), options=ids, index=ids.index(st.session_state[PICK]), format_func=label)
-    st.session_state[PICK] = chosen
-    return uuid.UUID(chosen)
+    st.selectbox(t("money.pick"), options=list(by_id), format_func=label, key=PICK)
+    return uuid.UUID(st.session_state[PICK])
 
 
 def _invoice_kind(invoice: InvoiceRow) -> str:

@@ -3,6 +3,8 @@ partial payments; the brand's user then sees the settlement paid and opens (and 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -55,12 +57,17 @@ def _won(text: str) -> int:
 def test_admin_bills_a_confirmed_campaign_and_the_brand_sees_it_paid(server, browser):
     context, page = _login_to_settlements(browser, server, "admin@circlue.demo")
     try:
-        # The confirmed campaign of the demo has its settlement opened and nothing invoiced yet: status 대기.
-        _choose(page, "money_pick_box", "· 대기 ·")
-        _no_crash(page)
-        # The picked settlement's label: brand · campaign · status · amount.
-        brand, title = page.locator(".st-key-money_pick_box input").input_value().split(" · ")[:2]
+        # The demo's confirmed campaign has its settlement opened and nothing invoiced yet: find it in the CSV export.
+        with page.expect_download() as download:
+            page.locator(".st-key-export_csv button").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        pending = [r for r in rows if r["상태 (Status)"] == "pending"]
+        assert len(pending) == 1, rows
+        brand, title = pending[0]["브랜드 (Brand)"], pending[0]["캠페인 (Campaign)"]
         assert brand in BRAND_USERS, brand
+        _choose(page, "money_pick", title)
+        _no_crash(page)
+        page.get_by_text(re.compile(r"^대기 · ")).wait_for(timeout=30_000)
         rule = page.get_by_text(re.compile(r"^인플루언서 비용 ₩")).inner_text()
         amount = _won(rule.rsplit("= ", 1)[1])
 
@@ -101,7 +108,7 @@ def test_admin_bills_a_confirmed_campaign_and_the_brand_sees_it_paid(server, bro
 
     context, page = _login_to_settlements(browser, server, BRAND_USERS[brand])
     try:
-        _choose(page, "money_pick_box", title[:20])
+        _choose(page, "money_pick", title)
         _no_crash(page)
         page.get_by_text(re.compile(r"^입금 완료 · ")).wait_for(timeout=30_000)
         assert page.get_by_text("인플루언서 비용 ₩").count() == 1, "the brand sees how its bill is made up"

@@ -32,6 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "money.more": {"ko": "다음 {n}건", "en": "Next {n}"},
     "money.first": {"ko": "처음으로", "en": "First page"},
     "money.pick": {"ko": "정산 선택", "en": "Settlement"},
+    "money.opened_on": {"ko": "{day} 개설", "en": "opened {day}"},
     "money.col.campaign": {"ko": "캠페인", "en": "Campaign"},
     "money.col.month": {"ko": "월", "en": "Month"},
     "money.col.amount": {"ko": "정산 금액", "en": "Amount"},
