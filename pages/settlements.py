@@ -56,8 +56,10 @@ try:
 except DomainError as exc:
     show_error(exc)
     st.stop()
-view.detail(actor, found)
+view.detail_head(found)
 if admin:
+    # The forms first: the printed invoice below is long.
     admin_actions(actor, found, rate=rate)
 elif not staff:
     st.caption(t("money.brand_note"))
+view.detail_records(actor, found)

@@ -220,8 +220,8 @@ def method_text(method: str | None) -> str:
     return (method or "—") if label == key else label
 
 
-def detail(actor: Actor, found: SettlementDetail) -> None:
-    """One settlement: the rule, what is invoiced and paid, its invoices (viewable) and payments."""
+def detail_head(found: SettlementDetail) -> None:
+    """One settlement's heading: status, brand, due date, the rule, what is invoiced and paid."""
     s = found.settlement
     st.subheader(md(s.campaign))
     st.markdown(f"**{status_text(s.status)}** · {md(s.brand)} · {t('money.due_line', due=format_date(s.due_date))}")
@@ -235,6 +235,11 @@ def detail(actor: Actor, found: SettlementDetail) -> None:
     )
     if s.completed_at:
         st.caption(t("money.closed_note", when=format_datetime(s.completed_at)))
+
+
+def detail_records(actor: Actor, found: SettlementDetail) -> None:
+    """One settlement's invoices (the picked one shown as printed) and payments."""
+    st.subheader(t("money.records"))
     invoices_tab, payments_tab = st.tabs(
         [f"{t('money.invoices')} ({len(found.invoices)})", f"{t('money.payments')} ({len(found.payments)})"]
     )
@@ -305,7 +310,7 @@ def payment_list(payments: list[PaymentRow]) -> None:
         ),
         hide_index=True,
         key="payment_table",
-        column_config={t("money.col.receipt"): st.column_config.LinkColumn()},
+        column_config={t("money.col.receipt"): st.column_config.LinkColumn(display_text=t("money.receipt_link"))},
     )
     for p in payments:
         if files.is_stored(p.receipt_url):
