@@ -92,43 +92,47 @@ def settlements_csv(settlements: Sequence[SettlementRow]) -> bytes:
 def settlements_xlsx(
     settlements: Sequence[SettlementRow], invoices: Sequence[InvoiceRow], payments: Sequence[PaymentRow]
 ) -> bytes:
-    """A workbook with three sheets (settlements with a totals row, invoices, payments); money as ₩ integers."""
+    """A workbook with three sheets (settlements with a totals row, invoices, payments); money as ₩ integers.
+
+    Written in openpyxl's write-only mode: row by row, several times faster for tens of thousands of rows.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    formats = {"won": WON_FORMAT, "date": DATE_FORMAT, "datetime": DATETIME_FORMAT}
     sheets = (
         ("정산 Settlements", SETTLEMENT_COLUMNS, settlements),
         ("세금계산서 Invoices", INVOICE_COLUMNS, invoices),
         ("입금 Payments", PAYMENT_COLUMNS, payments),
     )
-    for n, (title, columns, rows) in enumerate(sheets):
-        sheet = book.active if n == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append([header for header, _value, _kind in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([value(row) for _header, value, _kind in columns])
-        if rows:
-            totals = [None] * len(columns)
-            totals[0] = "합계 (Total)"
-            for c, (_header, _value, kind) in enumerate(columns):
-                if kind == "won":
-                    letter = get_column_letter(c + 1)
-                    totals[c] = f"=SUM({letter}2:{letter}{len(rows) + 1})"
-            sheet.append(totals)
-            for cell in sheet[len(rows) + 2]:
-                cell.font = Font(bold=True)
-        for c, (header, _value, kind) in enumerate(columns, start=1):
-            letter = get_column_letter(c)
-            fmt = {"won": WON_FORMAT, "date": DATE_FORMAT, "datetime": DATETIME_FORMAT}.get(kind)
-            if fmt:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=c, max_col=c):
-                    cell.number_format = fmt
-            sheet.column_dimensions[letter].width = max(12, min(40, len(header) + 4))
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title)
+        for c, (header, _value, _kind) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(c)].width = max(12, min(40, len(header) + 4))
         sheet.freeze_panes = "A2"
+
+        def cell(value: Any, kind: str, *, strong: bool = False, sheet=sheet) -> WriteOnlyCell:  # noqa: ANN001
+            written = WriteOnlyCell(sheet, value=value)
+            if kind in formats:
+                written.number_format = formats[kind]
+            if strong:
+                written.font = bold
+            return written
+
+        sheet.append([cell(header, "text", strong=True) for header, _value, _kind in columns])
+        for row in rows:
+            sheet.append([cell(value(row), kind) for _header, value, kind in columns])
+        if rows:
+            totals = []
+            for c, (_header, _value, kind) in enumerate(columns, start=1):
+                letter = get_column_letter(c)
+                total = f"=SUM({letter}2:{letter}{len(rows) + 1})" if kind == "won" else None
+                totals.append(cell("합계 (Total)" if c == 1 else total, kind if total else "text", strong=True))
+            sheet.append(totals)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

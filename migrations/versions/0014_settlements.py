@@ -427,6 +427,8 @@ POLICIES = (
 )
 INDEXES = (
     "CREATE INDEX idx_settlements_status_due ON settlements(status, due_date)",
+    # The list's keyset order: a page of 100 walks the index and stops, RLS filtering on the way.
+    "CREATE INDEX idx_settlements_due_id ON settlements(due_date, id)",
     "CREATE INDEX idx_tax_invoices_settlement_id ON tax_invoices(settlement_id, issued_date)",
     "CREATE INDEX idx_tax_invoices_amends_invoice_id ON tax_invoices(amends_invoice_id)",
     "CREATE INDEX idx_payments_settlement_id ON payments(settlement_id, paid_at)",
