@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Date, case, cast, func, literal, select, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from circlue.errors import NotFound, ValidationError
 from circlue.korea import SEOUL, format_krw
@@ -341,16 +341,17 @@ def monthly_totals(session: Session, *, filters: SettlementFilter | None = None)
 
 
 def _invoice_rows(session: Session, settlement_ids: list[uuid.UUID]) -> list[InvoiceRow]:
-    original = select(TaxInvoice.id, TaxInvoice.invoice_number).subquery()
+    # The amended original by its key (a subquery of every invoice would be read whole under RLS).
+    original = aliased(TaxInvoice)
     rows = session.execute(
         select(
             TaxInvoice.id, TaxInvoice.settlement_id, TaxInvoice.invoice_number, TaxInvoice.issued_date,
             TaxInvoice.amount, TaxInvoice.tax_amount, TaxInvoice.total_amount, TaxInvoice.business_number,
             TaxInvoice.company_name, TaxInvoice.ceo_name, TaxInvoice.address, TaxInvoice.business_type,
-            TaxInvoice.business_item, TaxInvoice.file_url, TaxInvoice.amends_invoice_id, original.c.invoice_number,
+            TaxInvoice.business_item, TaxInvoice.file_url, TaxInvoice.amends_invoice_id, original.invoice_number,
             TaxInvoice.amendment_reason, TaxInvoice.created_at,
         )
-        .outerjoin(original, original.c.id == TaxInvoice.amends_invoice_id)
+        .outerjoin(original, original.id == TaxInvoice.amends_invoice_id)
         .where(TaxInvoice.settlement_id.in_(settlement_ids))
         .order_by(TaxInvoice.invoice_number)
     ).all()
