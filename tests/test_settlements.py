@@ -879,14 +879,21 @@ def test_the_printable_invoice_is_stored_and_linked_from_file_url(owner_engine, 
 # -- The figures reconcile -----------------------------------------------------------------------------------------
 
 
-def test_the_page_figures_reconcile_to_the_won(admin):
+@pytest.mark.parametrize("narrowed", [False, True], ids=["everything", "one-brand-unpaid"])
+def test_the_page_figures_reconcile_to_the_won(admin, narrowed):
     with unit_of_work(admin) as session:
-        overview = settlements_repo.overview(
-            session, filters=settlements_repo.SettlementFilter(), limit=5000, rate=D("0.15")
-        )
-        _rows, invoices, payments = settlements_repo.export_rows(session)
+        chosen = settlements_repo.SettlementFilter()
+        if narrowed:
+            brand = settlements_repo.list_settlements(session, limit=1)[0].brand_id
+            chosen = settlements_repo.SettlementFilter(
+                brand_id=brand, statuses=("invoiced", "partially-paid", "overdue", "paid"), query=" "
+            )
+        overview = settlements_repo.overview(session, filters=chosen, limit=5000, rate=D("0.15"))
+        _rows, invoices, payments = settlements_repo.export_rows(session, filters=chosen)
     rows, summary = overview.rows, overview.summary
-    assert summary.settlements == len(rows)
+    assert rows and summary.settlements == len(rows)
+    if narrowed:
+        assert {r.brand_id for r in rows} == {chosen.brand_id} and {r.status for r in rows} <= set(chosen.statuses)
     assert summary.outstanding == sum(r.outstanding for r in rows)
     assert summary.overdue == sum(r.outstanding for r in rows if r.status == "overdue")
     assert summary.to_invoice == sum(r.to_invoice for r in rows)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Date, case, cast, func, literal, select, tuple_, union_all
+from sqlalchemy import Date, case, cast, func, literal, select, true, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 
 from circlue.errors import NotFound, ValidationError
@@ -229,6 +229,17 @@ def _filtered(query, filters: SettlementFilter):  # noqa: ANN001, ANN202 - a Sel
     return query
 
 
+def _kept(filters: SettlementFilter):  # noqa: ANN202 - a SQL condition on Settlement.id
+    """Settlement.id IN (what the filter keeps), or true when it keeps everything RLS lets through."""
+    if filters == SettlementFilter():
+        return true()
+    query = select(Settlement.id)
+    if filters.query and filters.query.strip():
+        query = query.join(Campaign, Campaign.id == Settlement.campaign_id)
+    # Not correlated: the statement around it reads settlements too.
+    return Settlement.id.in_(_filtered(query, filters).correlate(None))
+
+
 def list_settlements(
     session: Session,
     *,
@@ -253,11 +264,10 @@ def summary(session: Session, *, filters: SettlementFilter | None = None, today:
     """Totals, outstanding and overdue amounts and the aging of what is invoiced and unpaid, in two queries."""
     filters = filters or SettlementFilter()
     today = today or _today()
-    kept = _filtered(
-        select(Settlement.id).join(Campaign, Campaign.id == Settlement.campaign_id), filters
-    ).subquery()
+    kept = _kept(filters)
     outstanding = Settlement.invoiced_total - Settlement.paid_amount
-    month_start = today.replace(day=1)
+    # Seoul's month, as an instant: compared as stored, so no function runs per payment.
+    month_start = dt.datetime.combine(today.replace(day=1), dt.time(0), SEOUL)
     totals = session.execute(
         select(
             func.count(),
@@ -269,10 +279,10 @@ def summary(session: Session, *, filters: SettlementFilter | None = None, today:
             func.count().filter(Settlement.status == "overdue"),
             func.coalesce(func.sum(Settlement.amount - Settlement.invoiced_amount), 0),
             select(func.coalesce(func.sum(Payment.paid_amount), 0))
-            .where(Payment.settlement_id.in_(select(kept.c.id)))
-            .where(func.timezone("Asia/Seoul", Payment.paid_at) >= month_start)
+            .join(Settlement, Settlement.id == Payment.settlement_id)
+            .where(kept, Payment.paid_at >= month_start)
             .scalar_subquery(),
-        ).where(Settlement.id.in_(select(kept.c.id)))
+        ).where(kept)
     ).one()
     # Aging: each original invoice's net total (its amending invoices included), dated by the original; payments
     # settle the oldest first. Only settlements with something unpaid are read.
@@ -281,7 +291,7 @@ def summary(session: Session, *, filters: SettlementFilter | None = None, today:
         select(TaxInvoice.settlement_id, Settlement.paid_amount, func.min(TaxInvoice.issued_date),
                func.sum(TaxInvoice.total_amount))
         .join(Settlement, Settlement.id == TaxInvoice.settlement_id)
-        .where(Settlement.id.in_(select(kept.c.id)), Settlement.invoiced_total > Settlement.paid_amount)
+        .where(kept, Settlement.invoiced_total > Settlement.paid_amount)
         .group_by(TaxInvoice.settlement_id, Settlement.paid_amount, original)
     ).all()
     per_settlement: dict[uuid.UUID, tuple[Decimal, list[OpenInvoice]]] = {}
@@ -303,7 +313,7 @@ def summary(session: Session, *, filters: SettlementFilter | None = None, today:
 def monthly_totals(session: Session, *, filters: SettlementFilter | None = None) -> list[MonthTotal]:
     """Per brand and month: amounts of settlements opened, invoices issued and payments received (Seoul months)."""
     filters = filters or SettlementFilter()
-    kept = _filtered(select(Settlement.id).join(Campaign, Campaign.id == Settlement.campaign_id), filters).subquery()
+    kept = _kept(filters)
     zero = literal(Decimal(0))
 
     def month(column):  # noqa: ANN001, ANN202 - a column in, an expression out
@@ -314,19 +324,19 @@ def monthly_totals(session: Session, *, filters: SettlementFilter | None = None)
             Settlement.brand_id.label("brand_id"), month(func.timezone("Asia/Seoul", Settlement.created_at)).label("m"),
             Settlement.amount.label("opened"), zero.label("supply"), zero.label("tax"), zero.label("total"),
             zero.label("paid"),
-        ).where(Settlement.id.in_(select(kept.c.id))),
+        ).where(kept),
         select(
             Settlement.brand_id, month(TaxInvoice.issued_date), zero, TaxInvoice.amount, TaxInvoice.tax_amount,
             TaxInvoice.total_amount, zero,
         )
         .join(Settlement, Settlement.id == TaxInvoice.settlement_id)
-        .where(Settlement.id.in_(select(kept.c.id))),
+        .where(kept),
         select(
             Settlement.brand_id, month(func.timezone("Asia/Seoul", Payment.paid_at)), zero, zero, zero, zero,
             Payment.paid_amount,
         )
         .join(Settlement, Settlement.id == Payment.settlement_id)
-        .where(Settlement.id.in_(select(kept.c.id))),
+        .where(kept),
     ).subquery()
     rows = session.execute(
         select(
