@@ -54,9 +54,10 @@ def admin_actions(actor: Actor, found: SettlementDetail, *, rate: Decimal) -> No
     if s.status == "completed":
         return
     st.subheader(t("money.admin"))
-    issue, amend, pay, manage = st.tabs(
-        [t("money.tab.issue"), t("money.tab.amend"), t("money.tab.pay"), t("money.tab.manage")]
-    )
+    names = [t("money.tab.issue"), t("money.tab.amend"), t("money.tab.pay"), t("money.tab.manage")]
+    # Open on what the settlement needs next: an invoice, then money, then closing.
+    following = 0 if s.to_invoice > 0 else 2 if s.outstanding > 0 else 3
+    issue, amend, pay, manage = st.tabs(names, default=names[following])
     with issue:
         issue_form(actor, found)
     with amend:

@@ -112,7 +112,7 @@ def aging_and_months(summary: Summary, monthly: list[MonthTotal], *, staff: bool
         labels = {name: t("money.aging_days", bucket=name) for name, _low, _high in AGING_BUCKETS}
         st.plotly_chart(aging_bar(summary.aging, labels), key="aging_chart", config={"displayModeBar": False})
     with right:
-        st.subheader(t("money.monthly"))
+        st.subheader(t("money.monthly" if staff else "money.monthly_own"))
         if not monthly:
             st.info(t("money.none"))
             return
@@ -128,8 +128,9 @@ def aging_and_months(summary: Summary, monthly: list[MonthTotal], *, staff: bool
         if not staff:
             del columns[t("col.brand")]
         # As tall as the chart beside it; a short table no taller than its rows.
+        amounts = [name for name in columns if name not in (t("money.col.month"), t("col.brand"))]
         st.dataframe(pd.DataFrame(columns), hide_index=True, key="monthly_table",
-                     height=min(330, 35 * (len(monthly) + 1) + 3))
+                     height=min(330, 35 * (len(monthly) + 1) + 3), column_config=money_columns(*amounts))
 
 
 def settlements_table(rows: list[SettlementRow], *, staff: bool) -> None:
@@ -146,7 +147,18 @@ def settlements_table(rows: list[SettlementRow], *, staff: bool) -> None:
     }
     if staff:
         columns = {t("col.brand"): [r.brand for r in rows], **columns}
-    st.dataframe(pd.DataFrame(columns), hide_index=True, key="settlement_table")
+    st.dataframe(pd.DataFrame(columns), hide_index=True, key="settlement_table", column_config=money_columns(
+        t("money.col.amount"), t("money.col.invoiced"), t("money.col.paid"), t("money.col.outstanding"),
+    ) | {
+        t("col.status"): st.column_config.TextColumn(width=100),
+        # Long titles are cut (the whole title shows in the picker and the detail), so the figures stay in view.
+        t("money.col.campaign"): st.column_config.TextColumn(width=260),
+    })
+
+
+def money_columns(*names: str) -> dict:
+    """Amount columns (₩ strings) aligned right, as figures are read."""
+    return {name: st.column_config.TextColumn(alignment="right") for name in names}
 
 
 def export_buttons(actor: Actor, chosen: SettlementFilter) -> None:
@@ -191,8 +203,10 @@ def pick(rows: list[SettlementRow], *, staff: bool) -> uuid.UUID | None:
         return None
     if st.session_state.get(PICK) not in by_id:
         # The late ones, then money owed, then what is left to invoice.
-        first = next((r for r in rows if r.status == "overdue"), None) or next(
-            (r for r in rows if r.outstanding > 0 or r.to_invoice > 0), rows[0]
+        first = (
+            next((r for r in rows if r.status == "overdue"), None)
+            or next((r for r in rows if r.outstanding > 0), None)
+            or next((r for r in rows if r.to_invoice > 0), rows[0])
         )
         st.session_state[PICK] = str(first.id)
 
@@ -268,6 +282,7 @@ def invoice_list(actor: Actor, invoices: list[InvoiceRow]) -> None:
         ),
         hide_index=True,
         key="invoice_table",
+        column_config=money_columns(t("money.col.supply"), t("money.col.vat"), t("money.col.total")),
     )
     by_id = {str(i.id): i for i in invoices}
     if st.session_state.get(INVOICE) not in by_id:
@@ -310,7 +325,10 @@ def payment_list(payments: list[PaymentRow]) -> None:
         ),
         hide_index=True,
         key="payment_table",
-        column_config={t("money.col.receipt"): st.column_config.LinkColumn(display_text=t("money.receipt_link"))},
+        column_config={
+            t("money.col.receipt"): st.column_config.LinkColumn(display_text=t("money.receipt_link")),
+            **money_columns(t("money.col.paid")),
+        },
     )
     for p in payments:
         if files.is_stored(p.receipt_url):

@@ -20,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "money.aging_days": {"ko": "{bucket}일", "en": "{bucket} days"},
     "money.monthly": {"ko": "브랜드·월별 합계", "en": "Totals per brand and month"},
+    "money.monthly_own": {"ko": "월별 합계", "en": "Totals per month"},
     "money.list": {"ko": "정산 목록", "en": "Settlements"},
     "money.none": {"ko": "조건에 맞는 정산이 없습니다.", "en": "No settlement matches."},
     "money.filter.brand": {"ko": "브랜드", "en": "Brand"},
