@@ -340,7 +340,7 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
         ("manager@circlue.demo", "pages/campaigns.py", 7),
         # The settlements page (issue 9): overdue sweep, figures, aging, list, monthly totals, campaigns to settle,
         # the picked settlement with its invoices, payments and printable invoice; none of it per row.
-        ("admin@circlue.demo", "pages/settlements.py", 22),
+        ("admin@circlue.demo", "pages/settlements.py", 24),
         # The audit page also reads the users for its filter: one more unit of work.
         ("admin@circlue.demo", "pages/audit.py", 7),
     ],
