@@ -99,35 +99,22 @@ def check_transition(current: str, target: str) -> None:
         )
 
 
-def _next_in(transitions: dict[str, frozenset[str]], order: tuple[str, ...], status: str, what: str) -> list[str]:
-    """Statuses `status` may move to in a state machine, in its order; `what` names it (Korean / English)."""
-    if status not in transitions:
-        ko, en = what.split(" / ")
-        raise InvalidTransition(f"알 수 없는 {ko} 상태입니다 / unknown {en} status: {status}")
-    return sorted(transitions[status], key=order.index)
-
-
-def _check_in(transitions: dict[str, frozenset[str]], order: tuple[str, ...], current: str, target: str,
-              what: str) -> None:
-    """Raise InvalidTransition naming the allowed next states unless `what` may move current -> target."""
-    allowed = _next_in(transitions, order, current, what)
-    if target not in allowed:
-        ko, en = what.split(" / ")
-        names = ", ".join(allowed) or "없음 / none"
-        raise InvalidTransition(
-            f"{ko} 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
-            f"{'an' if en[0] in 'aeiou' else 'a'} {en} cannot move from '{current}' to '{target}'; allowed: {names}"
-        )
-
-
 def invitation_next(status: str) -> list[str]:
     """Statuses an invitation in `status` may move to, in workflow order."""
-    return _next_in(INVITATION_TRANSITIONS, INVITATION_STATUSES, status, "초대 / invitation")
+    if status not in INVITATION_TRANSITIONS:
+        raise InvalidTransition(f"알 수 없는 초대 상태입니다 / unknown invitation status: {status}")
+    return sorted(INVITATION_TRANSITIONS[status], key=INVITATION_STATUSES.index)
 
 
 def check_invitation_transition(current: str, target: str) -> None:
     """Raise InvalidTransition naming the allowed next states unless the invitation may move current -> target."""
-    _check_in(INVITATION_TRANSITIONS, INVITATION_STATUSES, current, target, "초대 / invitation")
+    allowed = invitation_next(current)
+    if target not in allowed:
+        names = ", ".join(allowed) or "없음 / none"
+        raise InvalidTransition(
+            f"초대 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
+            f"an invitation cannot move from '{current}' to '{target}'; allowed: {names}"
+        )
 
 
 def brand_may_move(current: str, target: str) -> bool:
@@ -180,9 +167,18 @@ def settlement_status_for(
 
 def settlement_next(status: str) -> list[str]:
     """Statuses a settlement in `status` may move to, in workflow order."""
-    return _next_in(SETTLEMENT_TRANSITIONS, SETTLEMENT_STATUSES, status, "정산 / settlement")
+    if status not in SETTLEMENT_TRANSITIONS:
+        raise InvalidTransition(f"알 수 없는 정산 상태입니다 / unknown settlement status: {status}")
+    return sorted(SETTLEMENT_TRANSITIONS[status], key=SETTLEMENT_STATUSES.index)
 
 
 def check_settlement_transition(current: str, target: str) -> None:
     """Raise InvalidTransition naming the allowed next states unless a settlement may move current -> target."""
-    _check_in(SETTLEMENT_TRANSITIONS, SETTLEMENT_STATUSES, current, target, "정산 / settlement")
+    # Main's _refuse_unless (issue 8) says the same: use it when the branches meet.
+    allowed = settlement_next(current)
+    if target not in allowed:
+        names = ", ".join(allowed) or "없음 / none"
+        raise InvalidTransition(
+            f"정산 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {names} / "
+            f"a settlement cannot move from '{current}' to '{target}'; allowed: {names}"
+        )

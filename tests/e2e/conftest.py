@@ -1,4 +1,4 @@
-"""Fixtures of the browser journeys: one server and one Chromium per test module."""
+"""Fixtures every browser journey module shares: one server and one Chromium per module."""
 
 from __future__ import annotations
 
