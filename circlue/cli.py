@@ -1,4 +1,4 @@
-"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys)."""
+"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys, settlements)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,18 @@ def _keys_new(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _settlements_overdue(_args: argparse.Namespace) -> int:
+    from circlue.db import operator_unit_of_work, run_migrations
+    from circlue.repository.settlements import mark_overdue
+
+    run_migrations()
+    # As the owner: the calendar moves these, no user does (the audit rows name nobody).
+    with operator_unit_of_work() as session:
+        moved = mark_overdue(session)
+    print(f"{moved} settlement(s) moved to overdue (연체로 바뀐 정산 {moved}건)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every operator command."""
     parser = argparse.ArgumentParser(prog="python -m circlue", description=__doc__)
@@ -104,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
     rotate.set_defaults(func=_keys_rotate)
     keys_sub.add_parser("new", help="print a new random key").set_defaults(func=_keys_new)
+    money = sub.add_parser("settlements", help="settlements (issue 9)")
+    money_sub = money.add_subparsers(dest="settlements_command", required=True)
+    money_sub.add_parser(
+        "overdue", help="move unpaid settlements past their due date to overdue (run daily after midnight KST)"
+    ).set_defaults(func=_settlements_overdue)
     return parser
 
 

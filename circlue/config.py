@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from circlue.money import DEFAULT_PLATFORM_FEE_RATE, parse_rate
 
 
 class MissingSecretKey(RuntimeError):
@@ -26,6 +29,9 @@ class Settings:
     app_role: str = "circlue_app"
     # Whole hours: circlue_login() opens sessions of 1 to 24 hours. Lockout (5 failures, 15 minutes) lives there too.
     session_hours: int = 12
+    # Circlue's fee on a campaign's agreed influencer fees (CIRCLUE_PLATFORM_FEE_RATE: 0.15 or 15%); a settlement
+    # keeps the rate it was opened with.
+    platform_fee_rate: Decimal = DEFAULT_PLATFORM_FEE_RATE
     # Upload limits for content files (CIRCLUE_MAX_IMAGE_MB, CIRCLUE_MAX_VIDEO_MB).
     max_image_bytes: int = 20 * 1024 * 1024
     max_video_bytes: int = 200 * 1024 * 1024
@@ -65,6 +71,7 @@ def get_settings() -> Settings:
         demo_mode=demo_mode,
         max_image_bytes=_megabytes("CIRCLUE_MAX_IMAGE_MB", 20),
         max_video_bytes=_megabytes("CIRCLUE_MAX_VIDEO_MB", 200),
+        platform_fee_rate=parse_rate(os.environ.get("CIRCLUE_PLATFORM_FEE_RATE")),
     )
 
 
@@ -86,3 +93,31 @@ def secret_key() -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """Circlue as the supplier (공급자) printed on its tax invoices."""
+
+    business_number: str
+    company_name: str
+    ceo_name: str
+    address: str
+    business_type: str
+    business_item: str
+    email: str
+
+
+@lru_cache(maxsize=1)
+def supplier() -> Supplier:
+    """Circlue's registration for its tax invoices, from CIRCLUE_SUPPLIER_* (demo values where unset)."""
+    env = os.environ.get
+    return Supplier(
+        business_number=env("CIRCLUE_SUPPLIER_BRN", "220-81-62517"),
+        company_name=env("CIRCLUE_SUPPLIER_NAME", "(주)써클루"),
+        ceo_name=env("CIRCLUE_SUPPLIER_CEO", "한서연"),
+        address=env("CIRCLUE_SUPPLIER_ADDRESS", "서울특별시 강남구 테헤란로 427, 10층"),
+        business_type=env("CIRCLUE_SUPPLIER_TYPE", "서비스업"),
+        business_item=env("CIRCLUE_SUPPLIER_ITEM", "광고대행"),
+        email=env("CIRCLUE_SUPPLIER_EMAIL", "tax@circlue.example"),
+    )

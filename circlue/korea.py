@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, Decimal
+import unicodedata
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from circlue.errors import ValidationError
+from circlue.money import to_won
 
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 VAT_RATE = Decimal("0.10")
 # The business day is Seoul's, whatever the server's clock says.
 SEOUL = ZoneInfo("Asia/Seoul")
-WON = Decimal("1")
 
 
 def brn_check_digit(first_nine: str) -> int:
@@ -29,9 +30,12 @@ def format_brn(digits: str) -> str:
 
 
 def validate_brn(value: str) -> str:
-    """Return the number as XXX-XX-XXXXX, or raise ValidationError if its shape or check digit is wrong."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    if not re.fullmatch(r"\d{10}", digits):
+    """Return the number as XXX-XX-XXXXX, or raise ValidationError if its shape or check digit is wrong.
+
+    Full-width digits (as a Korean IME may type them) count as digits; other scripts' digits do not.
+    """
+    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or ""))
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValidationError(
             "사업자등록번호는 XXX-XX-XXXXX 형식의 10자리 숫자입니다 / "
             "business registration number must be 10 digits, XXX-XX-XXXXX"
@@ -44,8 +48,9 @@ def validate_brn(value: str) -> str:
 
 
 def vat_for(supply_amount: Decimal) -> tuple[Decimal, Decimal]:
-    """VAT (10 %, truncated to the won as on Korean invoices) and total for a supply amount."""
-    tax = (supply_amount * VAT_RATE).quantize(WON, rounding=ROUND_DOWN)
+    """VAT (10 %) and total for a supply amount, by the one won rule (circlue.money.to_won: truncation toward
+    zero, so an amending invoice's negative amount carries exactly the negative VAT)."""
+    tax = to_won(Decimal(supply_amount) * VAT_RATE)
     return tax, supply_amount + tax
 
 
@@ -53,6 +58,6 @@ def format_krw(amount: Decimal | int | None) -> str:
     """Show an amount as ₩1,234,000 (no decimals: the won has no minor unit in use)."""
     if amount is None:
         return "—"
-    value = Decimal(amount).quantize(WON, rounding=ROUND_DOWN)
+    value = to_won(Decimal(amount))
     sign = "-" if value < 0 else ""
     return f"{sign}₩{abs(value):,.0f}"

@@ -1,6 +1,9 @@
-"""Campaign, campaign-influencer and content state machines as explicit tables (pure, no I/O)."""
+"""Campaign, campaign-influencer, content and settlement state machines as explicit tables (pure, no I/O)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 from circlue.errors import InvalidTransition
 
@@ -157,3 +160,58 @@ def check_content_transition(kind: str, current: str, target: str) -> None:
 def extra_round(change_requests_so_far: int, included: int) -> bool:
     """True when one more change request would go past the rounds the campaign includes."""
     return change_requests_so_far + 1 > included
+
+
+# A settlement's status follows its money (migration 0014 derives it in the database whatever wrote the rows):
+# pending (nothing invoiced) -> invoiced -> partially-paid -> paid -> completed (an admin closes the books), and
+# overdue when the due date passes before it is paid.
+SETTLEMENT_STATUSES: tuple[str, ...] = ("pending", "invoiced", "partially-paid", "paid", "completed", "overdue")
+SETTLEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Invoiced; overdue when the due date passes first; paid at once when a recalculation leaves nothing owed
+    # (a cancelled campaign with nothing contracted).
+    "pending": frozenset({"invoiced", "overdue", "paid"}),
+    # Paid in part or in full; back to pending when amending invoices cancel everything invoiced.
+    "invoiced": frozenset({"pending", "partially-paid", "paid", "overdue"}),
+    "partially-paid": frozenset({"paid", "overdue"}),
+    # Paid at last, or no longer late because an admin moved the due date.
+    "overdue": frozenset({"pending", "invoiced", "partially-paid", "paid"}),
+    "paid": frozenset({"completed"}),
+    "completed": frozenset(),
+}
+# The one move a person makes; every other one follows invoices, payments and the calendar.
+SETTLEMENT_MANUAL: frozenset[tuple[str, str]] = frozenset({("paid", "completed")})
+# Still owed: the statuses the overdue sweep looks at.
+SETTLEMENT_UNPAID: tuple[str, ...] = ("pending", "invoiced", "partially-paid")
+
+
+def settlement_status_for(
+    *, amount: Decimal, invoiced: Decimal, invoiced_total: Decimal, paid: Decimal, due_date: dt.date | None,
+    today: dt.date,
+) -> str:
+    """The status a settlement's figures give it (never 'completed', which an admin sets on a paid one).
+
+    Paid: everything invoiced and every invoice paid. Overdue: not paid after the due date. Partially paid: some
+    money received. Invoiced: something invoiced. Pending: nothing yet. The database's
+    circlue_settlement_status() is the same rule (a test compares them).
+    """
+    if invoiced >= amount and paid >= invoiced_total:
+        return "paid"
+    if due_date is not None and due_date < today:
+        return "overdue"
+    if paid > 0:
+        return "partially-paid"
+    if invoiced > 0:
+        return "invoiced"
+    return "pending"
+
+
+def settlement_next(status: str) -> list[str]:
+    """Statuses a settlement in `status` may move to, in workflow order."""
+    if status not in SETTLEMENT_TRANSITIONS:
+        raise InvalidTransition(f"알 수 없는 정산 상태입니다 / unknown settlement status: {status}")
+    return sorted(SETTLEMENT_TRANSITIONS[status], key=SETTLEMENT_STATUSES.index)
+
+
+def check_settlement_transition(current: str, target: str) -> None:
+    """Raise InvalidTransition naming the allowed next states unless a settlement may move current -> target."""
+    _refuse_unless(settlement_next(current), current, target, ko="정산 상태를 ", en="a settlement ")

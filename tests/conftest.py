@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The app reads its settings from the environment once; point it at the test database before anything imports it.
 os.environ.setdefault("CIRCLUE_SECRET_KEY", secrets.token_urlsafe(32))
 # Uploaded and demo media go to a folder of the test run's own, never into the work tree.
+# Documents the app writes (printable tax invoices, receipts) go to a folder of the run's own, not ./.circlue.
 os.environ.setdefault("CIRCLUE_DATA_DIR", tempfile.mkdtemp(prefix="circlue-test-data-"))
 os.environ.pop("READ_DATABASE_URL", None)
 

@@ -189,6 +189,10 @@ def test_app_role_cannot_open_sessions_for_anyone(app_engine, glow, users_by_ema
         "circlue_content_workflow",
         "circlue_content_revision",
         "circlue_content_file",
+        "circlue_settlement_workflow",
+        "circlue_tax_invoice_number",
+        "circlue_settlement_follow",
+        "circlue_money_records_fixed",
     ],
 )
 def test_trigger_functions_refuse_tables_they_were_not_written_for(function, owner_engine):
@@ -757,3 +761,179 @@ def test_the_platform_check_takes_any_input_without_failing(app_engine, glow):
     rows = _run(app_engine, glow, "SELECT circlue_platform_url_ok(:p, :u), circlue_platform_url_ok(NULL, NULL)",
                 params={"p": "douyin'; DROP TABLE users; --", "u": "https://" + "a." * 5000 + "douyin.com"})
     assert tuple(rows[0]) == (False, False)
+# -- Issue 9: money ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def glow_money(owner_engine) -> dict[str, uuid.UUID]:
+    """One of glow's own settlements, pending, with no invoice yet (made for the test by the real workflow)."""
+    from decimal import Decimal
+
+    from tests.settlement_helpers import committed_campaign, open_settlement
+
+    campaign = committed_campaign(owner_engine, brand_email=GLOW, fees=[Decimal(1_000_000)])
+    return {"settlement": open_settlement(actor_of(ADMIN), campaign), "campaign": campaign}
+
+
+def _money(owner_engine) -> str:
+    return _count(
+        owner_engine,
+        "SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (SELECT s::text AS x FROM settlements s UNION ALL"
+        " SELECT t::text FROM tax_invoices t UNION ALL SELECT p::text FROM payments p UNION ALL"
+        " SELECT c::text FROM tax_invoice_counters c) q",
+    )
+
+
+_INVOICE = (
+    "INSERT INTO tax_invoices (settlement_id, business_number, company_name, ceo_name, address, business_type,"
+    " business_item, amount, tax_amount, total_amount, issued_date) VALUES (:s, '220-81-62517', 'x', 'y', 'z', 'a',"
+    " 'b', 1000000, 100000, 1100000, current_date)"
+)
+_PAYMENT = (
+    "INSERT INTO payments (settlement_id, payment_method, transaction_id, transaction_id_bidx, paid_amount, paid_at)"
+    " VALUES (:s, 'enc1:x:y', 'enc1:x:z', md5(random()::text), 1100000, now())"
+)
+
+
+@pytest.mark.parametrize("statement", [_INVOICE, _PAYMENT], ids=["issue-invoice", "record-payment"])
+def test_a_brand_cannot_issue_an_invoice_or_record_a_payment_for_itself(statement, owner_engine, app_engine,
+                                                                          glow_money):
+    before = _money(owner_engine)
+    with pytest.raises(DBAPIError, match="by an admin|row-level security|permission denied"):
+        _run(app_engine, actor_of(GLOW), statement, params={"s": glow_money["settlement"]})
+    assert _money(owner_engine) == before, "no invoice, no payment, no number taken"
+
+
+def test_a_brand_cannot_use_the_repository_to_issue_or_pay_either(owner_engine, glow_money):
+    import datetime as dt
+    from decimal import Decimal
+
+    from circlue.errors import DomainError
+    from circlue.repository import invoices as invoices_repo
+    from circlue.repository import payments as payments_repo
+    from circlue.schemas.settlements import InvoiceInput, PaymentInput
+    from tests.settlement_helpers import BUYER
+
+    before = _money(owner_engine)
+    for action in (
+        lambda s: invoices_repo.issue_tax_invoice(s, settlement_id=glow_money["settlement"], invoice=InvoiceInput(
+            amount=Decimal(1000), issued_date=dt.date.today(), **BUYER)),
+        lambda s: payments_repo.record_payment(s, settlement_id=glow_money["settlement"], payment=PaymentInput(
+            method="bank-transfer", transaction_id="BRAND-PAYS", amount=Decimal(1), paid_at=dt.datetime.now(dt.UTC))),
+    ):
+        with pytest.raises(DomainError):
+            with unit_of_work(actor_of(GLOW)) as session:
+                action(session)
+    assert _money(owner_engine) == before
+
+
+@pytest.mark.parametrize("who", [GLOW, ADMIN])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE tax_invoices SET amount = 1, tax_amount = 0, total_amount = 1",
+        "UPDATE tax_invoices SET business_number = '220-81-62517'",
+        "DELETE FROM tax_invoices",
+        "UPDATE payments SET paid_amount = paid_amount * 2",
+        "DELETE FROM payments",
+    ],
+)
+def test_no_one_edits_an_issued_invoice_or_a_payment_through_the_app(who, statement, owner_engine, app_engine):
+    before = _money(owner_engine)
+    with pytest.raises(DBAPIError, match="permission denied"):
+        _run(app_engine, actor_of(who), statement)
+    assert _money(owner_engine) == before
+
+
+@pytest.mark.parametrize(
+    ("who", "status", "refusal"),
+    [
+        (GLOW, "paid", "by an admin|row-level security|^0$"),
+        (GLOW, "completed", "by an admin|row-level security|^0$"),
+        (ADMIN, "paid", "follows its invoices, payments and due date"),
+        (ADMIN, "invoiced", "follows its invoices, payments and due date"),
+        (ADMIN, "completed", "cannot move from pending to completed; allowed: invoiced, paid, overdue"),
+    ],
+)
+def test_no_one_skips_a_settlement_status(who, status, refusal, owner_engine, app_engine, glow_money):
+    before = _money(owner_engine)
+    try:
+        result = _run(app_engine, actor_of(who), "UPDATE settlements SET status = :t WHERE id = :s",
+                      params={"t": status, "s": glow_money["settlement"]})
+    except DBAPIError as exc:
+        assert re.search(refusal, str(exc)), exc
+    else:
+        assert re.search(refusal, str(result)), f"{who} moved a settlement to {status}"
+    assert _money(owner_engine) == before
+
+
+def test_forged_figures_are_recounted_from_the_invoices_and_payments(owner_engine, app_engine, glow_money):
+    """An admin's (or an injection's) UPDATE that claims the money arrived changes nothing: the trigger recounts."""
+    rows = _run(
+        app_engine, actor_of(ADMIN),
+        "UPDATE settlements SET paid_amount = 1265000, invoiced_amount = 1150000, invoiced_tax = 115000,"
+        " invoiced_total = 1265000, completed_at = now() WHERE id = :s"
+        " RETURNING status, paid_amount, invoiced_total, completed_at",
+        params={"s": glow_money["settlement"]},
+    )
+    assert tuple(rows[0]) == ("pending", 0, 0, None)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM tax_invoice_counters",
+        "UPDATE tax_invoice_counters SET last_number = last_number - 1",
+        "INSERT INTO tax_invoice_counters VALUES (2099, 0)",
+        "SELECT circlue_tax_invoice_number()",
+        "SELECT circlue_settlement_follow()",
+    ],
+)
+def test_the_invoice_counter_and_the_trigger_functions_are_out_of_reach(statement, app_engine, owner_engine):
+    before = _money(owner_engine)
+    with pytest.raises(DBAPIError, match="permission denied|only be called as triggers"):
+        _run(app_engine, actor_of(ADMIN), statement)
+    assert _money(owner_engine) == before
+
+
+@pytest.mark.parametrize("who", [None, GLOW])
+def test_the_overdue_sweep_gives_nobody_anything(who, app_engine, owner_engine):
+    """A definer function any reader may call: it only applies the calendar, and the caller's identity survives."""
+    actor = actor_of(who)
+    rows = _run(
+        app_engine, actor,
+        "SELECT circlue_mark_overdue(), current_setting('circlue.session_token', true), circlue_is_staff()",
+    )
+    moved, token, staff = rows[0]
+    assert moved >= 0 and (token or "") == (actor.token or "") and staff is False
+    late_and_unpaid = _count(
+        owner_engine,
+        "SELECT count(*) FROM settlements WHERE due_date < (now() AT TIME ZONE 'Asia/Seoul')::date"
+        " AND status IN ('pending', 'invoiced', 'partially-paid')",
+    )
+    assert late_and_unpaid == 0
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["'; DROP TABLE tax_invoices; --", "220-81-62517' OR '1'='1", "", "2" * 10_000, "２２０-８１-６２５１７", "220-81-6251\u200b7"],
+)
+def test_the_business_number_check_takes_any_input_without_harm(number, app_engine):
+    assert _run(app_engine, actor_of(GLOW), "SELECT circlue_brn_valid(:n)", params={"n": number})[0][0] is False
+
+
+@pytest.mark.parametrize(
+    "receipt", ["receipts/../../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "javascript:alert(1)"]
+)
+def test_a_receipt_cannot_point_anywhere_on_the_disk(receipt, app_engine, owner_engine, glow_money):
+    from circlue import files
+
+    with pytest.raises(ValueError, match="not a stored document"):
+        files.path_of(receipt)
+    before = _money(owner_engine)
+    with pytest.raises(IntegrityError, match="payments_receipt_url"):
+        _run(app_engine, actor_of(ADMIN),
+             "INSERT INTO payments (settlement_id, payment_method, transaction_id, transaction_id_bidx, paid_amount,"
+             " paid_at, receipt_url) VALUES (:s, 'enc1:x:y', 'enc1:x:z', md5(random()::text), 1, now(), :r)",
+             params={"s": glow_money["settlement"], "r": receipt})
+    assert _money(owner_engine) == before

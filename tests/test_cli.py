@@ -39,3 +39,20 @@ def test_create_user_refuses_mismatched_passwords(monkeypatch, migrated_url, cap
 def test_demo_twice_says_it_is_already_there(migrated_url, capsys):
     assert main(["demo", "--quiet"]) == 0
     assert "already there" in capsys.readouterr().out
+
+
+def test_settlements_overdue_moves_what_the_calendar_made_late(migrated_url, owner_engine, capsys):
+    from decimal import Decimal
+
+    from tests.conftest import actor_of
+    from tests.settlement_helpers import committed_campaign, open_settlement, settlement
+
+    campaign = committed_campaign(owner_engine, brand_email="brand.hanmat@circlue.demo", fees=[Decimal(1000)])
+    settlement_id = open_settlement(actor_of("admin@circlue.demo"), campaign)
+    with owner_engine.begin() as conn:
+        # As after midnight: the due date passed while the stored status still says pending.
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("UPDATE settlements SET due_date = current_date - 1 WHERE id = :s"), {"s": settlement_id})
+    assert main(["settlements", "overdue"]) == 0
+    assert "moved to overdue" in capsys.readouterr().out
+    assert settlement(owner_engine, settlement_id)["status"] == "overdue"

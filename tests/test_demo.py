@@ -145,12 +145,24 @@ def test_money_is_decimal_and_invoices_are_valid(first_run: DemoResult, demo_eng
             year, number = invoice.invoice_number.split("-")
             by_year.setdefault(year, []).append(int(number))
         assert all(numbers == list(range(1, len(numbers) + 1)) for numbers in by_year.values())
-        paid = session.execute(
-            select(Payment.paid_amount, TaxInvoice.total_amount).join(
-                TaxInvoice, TaxInvoice.settlement_id == Payment.settlement_id
-            )
-        ).all()
-        assert paid and all(amount == total for amount, total in paid)
+        # Every settlement reconciles to the won: fees + platform fee = amount >= invoiced supply; VAT and totals of
+        # its invoices; payments never above the invoices; a paid one is fully invoiced and fully paid.
+        invoiced = dict(session.execute(
+            select(TaxInvoice.settlement_id, func.sum(TaxInvoice.total_amount)).group_by(TaxInvoice.settlement_id)
+        ).all())
+        paid = dict(session.execute(
+            select(Payment.settlement_id, func.sum(Payment.paid_amount)).group_by(Payment.settlement_id)
+        ).all())
+        settlements = session.scalars(select(Settlement)).all()
+        assert {s.status for s in settlements} >= {"pending", "invoiced", "partially-paid", "paid", "completed",
+                                                   "overdue"}
+        for s in settlements:
+            assert s.amount == s.influencer_fees + s.platform_fee
+            assert s.invoiced_total == invoiced.get(s.id, 0) and s.paid_amount == paid.get(s.id, 0)
+            assert s.invoiced_amount <= s.amount and s.paid_amount <= s.invoiced_total
+            if s.status in ("paid", "completed"):
+                assert s.invoiced_amount == s.amount and s.paid_amount == s.invoiced_total
+        assert any(i.amends_invoice_id for i in invoices), "the demo shows an amending invoice"
 
 
 def test_each_brand_user_sees_only_their_brand(first_run: DemoResult, demo_engines: tuple[Engine, Engine]) -> None:

@@ -125,7 +125,7 @@ def test_a_transaction_id_is_unique_whatever_its_spelling(app_engine, owner_engi
     with pytest.raises(DBAPIError, match="idx_payments_transaction_id_bidx"):
         with db.unit_of_work(actor_of("admin@circlue.demo"), engine=app_engine) as session:
             session.add(Payment(settlement_id=settlement, transaction_id=f" {existing.lower()} ", paid_amount=1,
-                                paid_at=db_now(session)))
+                                payment_method="bank-transfer", paid_at=db_now(session)))
             session.flush()
 
 

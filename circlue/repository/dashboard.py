@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from circlue.models import Brand, Campaign, ContentPlan, ContentSubmission, PerformanceMetric, Settlement, User
 from circlue.workflow import CAMPAIGN_STAGES
 
+# Settlements whose money is all in (0014 added 'completed', closed by an admin after 'paid').
+_SETTLED = ("paid", "completed")
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -100,8 +103,8 @@ def brand_home(session: Session, *, today: dt.date) -> BrandHome:
     )
     settled, outstanding = session.execute(
         select(
-            func.coalesce(func.sum(Settlement.amount).filter(Settlement.status == "paid"), 0),
-            func.coalesce(func.sum(Settlement.amount).filter(Settlement.status != "paid"), 0),
+            func.coalesce(func.sum(Settlement.amount).filter(Settlement.status.in_(_SETTLED)), 0),
+            func.coalesce(func.sum(Settlement.amount).filter(Settlement.status.not_in(_SETTLED)), 0),
         )
     ).one()
     views = session.scalar(
@@ -138,7 +141,7 @@ def admin_home(session: Session, *, now: dt.datetime) -> AdminHome:
         select(func.count()).select_from(ContentPlan).where(ContentPlan.status == "submitted")
     )
     open_count, open_amount = session.execute(
-        select(func.count(), func.coalesce(func.sum(Settlement.amount), 0)).where(Settlement.status != "paid")
+        select(func.count(), func.coalesce(func.sum(Settlement.amount), 0)).where(Settlement.status.not_in(_SETTLED))
     ).one()
     by_role = dict(session.execute(select(User.role, func.count()).group_by(User.role)).all())
     locked = session.scalar(

@@ -16,6 +16,8 @@ _CONTRACTED = (
     "content belongs to an influencer contracted on the campaign"
 )
 _ALREADY_REVIEWED = "이미 검토되었습니다. 새로고침하세요 / already reviewed; reload"
+# An amount as circlue_won() writes it in the database's messages.
+_WON = r"₩-?[\d,]+"
 
 # Constraint name -> what to tell the user (Korean / English).
 CONSTRAINTS: dict[str, str] = {
@@ -70,6 +72,45 @@ CONSTRAINTS: dict[str, str] = {
     "content_files_known_type": "지원하지 않는 파일 형식입니다 / not a supported file type",
     "content_files_stored_url": "저장된 파일이 아닙니다 / not a stored file",
     "content_files_thumbnail_stored": "저장된 파일이 아닙니다 / not a stored file",
+    # Money (0014).
+    "settlements_campaign_id_key": "이 캠페인의 정산이 이미 있습니다 / this campaign already has a settlement",
+    "settlements_campaign_brand_fkey": "정산의 브랜드가 캠페인의 브랜드와 다릅니다 / the brand is not this campaign's",
+    "settlements_amount_whole_won": "정산 금액은 ₩0 이상, 원 단위입니다 / a settlement is ₩0 or more, in whole won",
+    "settlements_breakdown": (
+        "정산 금액은 인플루언서 비용 + 플랫폼 수수료여야 합니다 / the amount must be the fees plus the platform fee"
+    ),
+    "settlements_due_date_set": "만기일을 입력하세요 / enter the due date",
+    "idx_payments_transaction_id_bidx": (
+        "이미 기록된 거래 번호입니다. 같은 입금을 두 번 기록할 수 없습니다 / "
+        "this transaction id is already recorded: the same payment cannot be recorded twice"
+    ),
+    "payments_amount_positive": "입금액은 ₩1 이상, 원 단위입니다 / a payment is ₩1 or more, in whole won",
+    "payments_transaction_recorded": (
+        "입금 방법과 거래 번호를 입력하세요 / enter the payment method and the transaction id"
+    ),
+    "payments_receipt_url": (
+        "영수증 파일 또는 http(s) 주소여야 합니다 / a receipt is an uploaded file or an http(s) address"
+    ),
+    "tax_invoices_buyer_brn": (
+        "사업자등록번호(XXX-XX-XXXXX)의 형식이나 검증 숫자가 맞지 않습니다 / "
+        "the business registration number (XXX-XX-XXXXX) is malformed or its check digit is wrong"
+    ),
+    "tax_invoices_buyer_details": (
+        "공급받는자의 상호, 대표자, 주소, 업태, 종목을 모두 입력하세요 / "
+        "enter the buyer's company, CEO, address, business type and item"
+    ),
+    "tax_invoices_vat": (
+        "세액은 공급가액의 10%(원 미만 절사), 합계는 공급가액 + 세액입니다 / "
+        "VAT is 10 % of the supply amount truncated to the won, and the total is supply + VAT"
+    ),
+    "tax_invoices_original_or_amending": (
+        "세금계산서는 양수 금액, 수정세금계산서는 원본을 가리키는 음수 금액입니다 / "
+        "an invoice has a positive amount; an amending invoice a negative one that names the original"
+    ),
+    "tax_invoices_amends_fkey": (
+        "수정세금계산서는 같은 정산의 세금계산서를 수정합니다 / "
+        "an amending invoice amends an invoice of the same settlement"
+    ),
 }
 
 # Unique keys whose violation means someone else was first: reload, do not fix the input.
@@ -93,6 +134,9 @@ FIELDS: dict[str, str] = {
     "content_submissions_published_url_http": "published_url",
     "content_submissions_caption_length": "caption",
     "campaigns_included_revision_rounds_range": "included_revision_rounds",
+    "tax_invoices_buyer_brn": "business_number",
+    "payments_amount_positive": "amount",
+    "idx_payments_transaction_id_bidx": "transaction_id",
 }
 
 # Messages the triggers raise (English) -> Korean / English, with the figures they carry.
@@ -189,6 +233,116 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
     (
         re.compile(r"the last active admin cannot be deactivated, demoted or deleted"),
         "마지막 관리자는 비활성화하거나 역할을 바꿀 수 없습니다 / {0}",
+        ValidationError,
+    ),
+    # Money (0014): every refusal names the figures.
+    (
+        re.compile(
+            rf"payment of (?P<payment>{_WON}) would bring the total paid to (?P<paid>{_WON}), above the invoiced "
+            rf"total (?P<invoiced>{_WON}); (?P<due>{_WON}) is still due"
+        ),
+        "입금 {payment}을(를) 기록하면 입금 합계가 {paid}(으)로 청구 합계 {invoiced}을(를) 넘습니다. 남은 금액은 "
+        "{due}입니다 / a payment of {payment} would bring the total paid to {paid}, above the invoiced total "
+        "{invoiced}; {due} is still due",
+        ValidationError,
+    ),
+    (
+        re.compile(
+            rf"invoices of (?P<invoiced>{_WON}) would exceed the settlement amount (?P<amount>{_WON}); "
+            rf"(?P<left>{_WON}) is left to invoice"
+        ),
+        "세금계산서 공급가액 합계 {invoiced}이(가) 정산 금액 {amount}을(를) 넘습니다. "
+        "발행할 수 있는 금액은 {left}입니다 / "
+        "invoices of {invoiced} would exceed the settlement amount {amount}; {left} is left to invoice",
+        ValidationError,
+    ),
+    (
+        re.compile(
+            rf"the settlement amount (?P<amount>{_WON}) would be below the (?P<invoiced>{_WON}) already invoiced; "
+            r"issue an amending invoice first"
+        ),
+        "정산 금액 {amount}이(가) 이미 발행한 {invoiced}보다 적습니다. 먼저 수정세금계산서를 발행하세요 / "
+        "the settlement amount {amount} would be below the {invoiced} already invoiced; "
+        "issue an amending invoice first",
+        ValidationError,
+    ),
+    (
+        re.compile(rf"the invoiced total would fall to (?P<invoiced>{_WON}), below the (?P<paid>{_WON}) already paid"),
+        "청구 합계가 {invoiced}(으)로 줄어 이미 입금된 {paid}보다 적어집니다 / "
+        "the invoiced total would fall to {invoiced}, below the {paid} already paid",
+        ValidationError,
+    ),
+    (
+        re.compile(
+            rf"amending invoices of (?P<amended>{_WON}) exceed invoice (?P<number>\S+) of (?P<amount>{_WON})"
+        ),
+        "수정 금액 합계 {amended}이(가) 세금계산서 {number}의 공급가액 {amount}을(를) 넘습니다 / "
+        "amending invoices of {amended} exceed invoice {number} of {amount}",
+        ValidationError,
+    ),
+    (
+        re.compile(
+            r"a settlement's status follows its invoices, payments and due date: it is (?P<s>\S+), not (?P<t>\S+)"
+        ),
+        "정산 상태는 세금계산서·입금·만기일에 따라 정해집니다. 지금은 '{s}'이며 '{t}'(으)로 바꿀 수 없습니다 / "
+        "a settlement's status follows its invoices, payments and due date: it is '{s}', not '{t}'",
+        InvalidTransition,
+    ),
+    (
+        re.compile(r"settlement cannot move from (?P<a>\S+) to (?P<b>\S+); allowed: (?P<allowed>.*)"),
+        "정산 상태를 '{a}'에서 '{b}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {allowed} / "
+        "a settlement cannot move from '{a}' to '{b}'; allowed: {allowed}",
+        InvalidTransition,
+    ),
+    (
+        re.compile(r"a completed settlement is closed; nothing about it changes"),
+        "완료된 정산은 마감되어 더 이상 바꿀 수 없습니다 / a completed settlement is closed; nothing about it changes",
+        ValidationError,
+    ),
+    (
+        re.compile(r"the amount of a paid settlement does not change"),
+        "입금이 끝난 정산의 금액은 바꿀 수 없습니다 / the amount of a paid settlement does not change",
+        ValidationError,
+    ),
+    (
+        re.compile(r"a settlement follows a confirmed campaign; this one is (?P<s>\S+)"),
+        "정산은 확정된 캠페인에 대해서만 만듭니다 (지금: {s}) / a settlement follows a confirmed campaign (now: {s})",
+        ValidationError,
+    ),
+    (
+        re.compile(r"an issued tax invoice cannot be changed or deleted; issue an amending invoice instead"),
+        "발행된 세금계산서는 고치거나 지울 수 없습니다. 수정세금계산서를 발행하세요 / "
+        "an issued tax invoice cannot be changed or deleted; issue an amending invoice instead",
+        Forbidden,
+    ),
+    (
+        re.compile(r"a recorded payment cannot be changed or deleted"),
+        "기록된 입금은 고치거나 지울 수 없습니다 / a recorded payment cannot be changed or deleted",
+        Forbidden,
+    ),
+    (
+        re.compile(r"tax invoices are issued by an admin"),
+        "세금계산서는 관리자만 발행할 수 있습니다 / tax invoices are issued by an admin",
+        Forbidden,
+    ),
+    (
+        re.compile(r"settlements are written by an admin"),
+        "정산은 관리자만 기록할 수 있습니다 / settlements are written by an admin",
+        Forbidden,
+    ),
+    (
+        re.compile(r"an amending invoice amends an original invoice, not another amending one"),
+        "수정세금계산서는 원본 세금계산서를 수정합니다 / an amending invoice amends an original invoice",
+        ValidationError,
+    ),
+    (
+        re.compile(r"a tax invoice cannot be dated after today"),
+        "작성일자는 오늘 이후일 수 없습니다 / a tax invoice cannot be dated after today",
+        ValidationError,
+    ),
+    (
+        re.compile(r"a payment cannot be dated in the future"),
+        "입금 일시는 미래일 수 없습니다 / a payment cannot be dated in the future",
         ValidationError,
     ),
     # Row-level security refused a write (for a brand user: a row of a brand it does not run).

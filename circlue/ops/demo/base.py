@@ -93,6 +93,9 @@ class BuilderBase:
         self.picks: list[Pick] = []
         self.campaigns: list[CampaignPlan] = []
         self.brns: dict[str, str] = {}
+        # Money: campaigns planned so far per status, and the settlements an admin has closed (id, when paid).
+        self.money_seen: dict[str, int] = {}
+        self.closed: list[tuple[uuid.UUID, dt.datetime]] = []
         self.notes: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
     def new_id(self) -> uuid.UUID:

@@ -58,7 +58,7 @@ class Builder(
         self.queue_campaigns()
         self.write(Campaign)
         self.walk_workflow()
-        self.number_invoices()
+        self.order_invoices()
         self.plan_notifications()
         self.write(CampaignTargetContent)
         # Content goes through its workflows as the people who make and review it (circlue.ops.demo.content).
@@ -71,5 +71,6 @@ class Builder(
             Payment,
             Notification,
         )
+        self.close_settlements()
         end_operator_sessions(self.session, admin)
         return admin_id

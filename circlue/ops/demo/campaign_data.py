@@ -35,4 +35,5 @@ LIVE_TITLES = (
     "{season} {product} 라이브 판매전",
     "{brand} x 왕홍 라이브: {product}",
 )
-PAYMENT_METHODS = ("계좌이체", "계좌이체", "법인카드", "가상계좌")
+# Codes of circlue.schemas.settlements.PAYMENT_METHODS, bank transfers most often.
+PAYMENT_METHODS = ("bank-transfer", "bank-transfer", "corporate-card", "virtual-account")

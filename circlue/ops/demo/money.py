@@ -1,72 +1,108 @@
-"""The builder's money part: settlements (advance and balance), tax invoices numbered per year, payments."""
+"""The builder's money part: one settlement per committed campaign, its invoices (advance and balance, one amended)
+and payments, as far as the campaign has gone; the database numbers the invoices and derives every status."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import update
+
+from circlue.config import get_settings
 from circlue.korea import brn_check_digit, format_brn, format_krw, vat_for
 from circlue.models import Payment, Settlement, TaxInvoice
+from circlue.money import due_date_for, settlement_figures
 from circlue.ops.demo.accounts import ADMIN_EMAIL
 from circlue.ops.demo.base import FILES, BuilderBase, CampaignPlan, round_won
 from circlue.ops.demo.campaign_data import PAYMENT_METHODS
 
+# How far each campaign status has got with its money: advance invoiced, advance paid, balance invoiced, balance paid.
+PROGRESS = {
+    "confirmed": (False, False, False, False),
+    "planning": (True, False, False, False),
+    "producing": (True, True, False, False),
+    "content-review": (True, True, False, False),
+    "live": (True, True, False, False),
+    "monitoring": (True, True, True, False),
+    "completed": (True, True, True, True),
+}
+
 
 class MoneyMixin(BuilderBase):
-    """Plans what each confirmed campaign is billed and paid, as far as its stage has gone."""
+    """Plans what each committed campaign is billed and paid, as far as its stage has gone."""
 
     def plan_money(self, campaign: CampaignPlan, fees: Decimal) -> None:
-        """Queue an advance (50 %) and, once live, a balance settlement with invoices and payments."""
-        r = self.rng
-        # Influencer fees plus Circlue's 15 % service fee, in thousands of won.
-        total = round_won(fees * Decimal("1.15"), 1_000)
-        advance = round_won(total / 2, 1_000)
-        status = campaign.status
-        advance_status = {"confirmed": "pending", "planning": "invoiced"}.get(status, "paid")
-        confirmed_on = min(campaign.deadline + dt.timedelta(days=r.randint(2, 5)), self.today)
-        self.plan_settlement(
-            campaign, advance, advance_status, due=campaign.start - dt.timedelta(days=7), opened=confirmed_on,
-            issued=min(confirmed_on + dt.timedelta(days=r.randint(1, 4)), self.today),
-        )
-        if status in ("live", "monitoring", "completed"):
-            balance_status = {"live": "pending", "monitoring": "invoiced"}.get(status, "paid")
-            closed_on = min(campaign.end, self.today)
-            self.plan_settlement(
-                campaign, total - advance, balance_status, due=campaign.end + dt.timedelta(days=30),
-                opened=min(campaign.start + dt.timedelta(days=1), self.today),
-                issued=min(closed_on + dt.timedelta(days=r.randint(1, 5)), self.today),
-            )
+        """Queue the campaign's settlement (fees + platform fee), its advance and balance invoices and payments.
 
-    def plan_settlement(
-        self, campaign: CampaignPlan, amount: Decimal, status: str, *, due: dt.date, opened: dt.date,
-        issued: dt.date,
-    ) -> None:
-        """Queue one settlement, its tax invoice once invoiced, and its payment once paid."""
+        The first monitoring campaign's brand is late (overdue, its advance paid only in part); the first completed
+        campaign had its balance invoice corrected by an amending invoice and is closed; a producing campaign's
+        advance arrives in two payments.
+        """
         r = self.rng
-        settlement_id = self.new_id()
-        paid_at = None
-        if status == "paid":
-            paid_at = self.at(min(issued + dt.timedelta(days=r.randint(2, 12)), self.today), hours=(10, 16))
-        self.put(
+        figures = settlement_figures(fees, get_settings().platform_fee_rate)
+        advance = round_won(figures.amount / 2, 1_000)
+        opened = min(campaign.deadline + dt.timedelta(days=r.randint(2, 5)), self.today)
+        due = due_date_for(campaign.end, opened)
+        seen = self.money_seen.setdefault(campaign.status, 0)
+        self.money_seen[campaign.status] = seen + 1
+        late = campaign.status == "monitoring" and seen == 0
+        if late:
+            due = self.today - dt.timedelta(days=3)
+        settlement_id = self.put(
             Settlement,
-            id=settlement_id,
             campaign_id=campaign.id,
             brand_id=campaign.brand_id,
-            amount=amount,
-            status=status,
+            amount=figures.amount,
+            influencer_fees=figures.influencer_fees,
+            platform_fee_rate=figures.platform_fee_rate,
+            platform_fee=figures.platform_fee,
             due_date=due,
-            completed_at=paid_at,
             created_at=self.at(opened),
         )
-        if status == "pending":
+        advance_invoiced, advance_paid, balance_invoiced, balance_paid = PROGRESS[campaign.status]
+        if not advance_invoiced:
             return
+        issued = min(opened + dt.timedelta(days=r.randint(1, 4)), self.today)
+        self.plan_invoice(campaign, settlement_id, advance, issued)
+        if advance_paid:
+            total = vat_for(advance)[1]
+            if late or (campaign.status == "producing" and seen == 0):
+                part = round_won(total * Decimal("0.6"), 10_000)
+                self.plan_payment(campaign, settlement_id, part, issued + dt.timedelta(days=r.randint(2, 6)))
+                if not late:
+                    later = issued + dt.timedelta(days=r.randint(8, 14))
+                    self.plan_payment(campaign, settlement_id, total - part, later)
+            else:
+                self.plan_payment(campaign, settlement_id, total, issued + dt.timedelta(days=r.randint(2, 12)))
+        if not balance_invoiced:
+            return
+        balance = figures.amount - advance
+        issued = min(min(campaign.end, self.today) + dt.timedelta(days=r.randint(1, 5)), self.today)
+        second = self.plan_invoice(campaign, settlement_id, balance, issued)
+        corrected = campaign.status == "completed" and seen == 0
+        if corrected:
+            # The buyer's address was wrong: cancel the balance invoice and issue it again, three days later.
+            fixed = min(issued + dt.timedelta(days=3), self.today)
+            self.plan_invoice(campaign, settlement_id, -balance, fixed, amends=(second, "correction"))
+            self.plan_invoice(campaign, settlement_id, balance, fixed)
+            issued = fixed
+        if balance_paid:
+            day = issued + dt.timedelta(days=r.randint(2, 8))
+            paid_at = self.plan_payment(campaign, settlement_id, vat_for(balance)[1], day)
+            if corrected:
+                self.closed.append((settlement_id, paid_at))
+
+    def plan_invoice(
+        self, campaign: CampaignPlan, settlement_id, amount: Decimal, issued: dt.date,  # noqa: ANN001 - a UUID
+        *, amends: tuple[object, str] | None = None,
+    ) -> object:
+        """Queue one tax invoice to the campaign's brand (an amending one when `amends` names the original)."""
         tax, total = vat_for(amount)
         brand = campaign.brand
-        self.put(
+        invoice_id = self.put(
             TaxInvoice,
             settlement_id=settlement_id,
-            invoice_number=None,  # numbered in issue order once every invoice is known
+            invoice_number=None,
             business_number=self.brn(brand.key),
             company_name=brand.company,
             ceo_name=brand.ceo,
@@ -77,26 +113,33 @@ class MoneyMixin(BuilderBase):
             tax_amount=tax,
             total_amount=total,
             issued_date=issued,
-            file_url=None,
+            amends_invoice_id=amends[0] if amends else None,
+            amendment_reason=amends[1] if amends else None,
             created_at=self.at(issued),
         )
-        self.note(brand.owner, self.at(issued), "invoice", "세금계산서가 발행되었습니다",
-                  f"'{campaign.title}' 정산 세금계산서 합계 {format_krw(total)}", campaign)
-        if paid_at is None:
-            return
+        if amends is None:
+            self.note(brand.owner, self.at(issued), "invoice", "세금계산서가 발행되었습니다",
+                      f"'{campaign.title}' 정산 세금계산서 합계 {format_krw(total)}", campaign)
+        return invoice_id
+
+    def plan_payment(self, campaign: CampaignPlan, settlement_id, amount: Decimal, day: dt.date) -> dt.datetime:  # noqa: ANN001
+        """Queue one payment received on `day` (today at the latest) and return when it arrived."""
+        r = self.rng
+        paid_at = self.at(min(day, self.today), hours=(10, 16))
         transaction_id = f"TXN{paid_at:%Y%m%d}-{r.getrandbits(24):06X}"
         self.put(
             Payment,
             settlement_id=settlement_id,
             payment_method=r.choice(PAYMENT_METHODS),
             transaction_id=transaction_id,
-            paid_amount=total,
+            paid_amount=amount,
             paid_at=paid_at,
             receipt_url=f"{FILES}/receipts/{transaction_id}.pdf",
             created_at=paid_at,
         )
         self.note(ADMIN_EMAIL, paid_at, "payment", "입금이 확인되었습니다",
-                  f"{brand.company} {format_krw(total)} 입금 ({transaction_id})", campaign)
+                  f"{campaign.brand.company} {format_krw(amount)} 입금 ({transaction_id})", campaign)
+        return paid_at
 
     def brn(self, brand_key: str) -> str:
         """The brand's 사업자등록번호: tax office 101-899, corporate code 81-88, serial, check digit."""
@@ -106,12 +149,16 @@ class MoneyMixin(BuilderBase):
             self.brns[brand_key] = format_brn(digits + str(brn_check_digit(digits)))
         return self.brns[brand_key]
 
-    def number_invoices(self) -> None:
-        """Give tax invoices unique numbers, sequential per year in issue order (2026-000001)."""
-        per_year: dict[int, int] = defaultdict(int)
-        invoices = self.rows[TaxInvoice]
-        for invoice in sorted(invoices, key=lambda i: (i["issued_date"], i["created_at"])):
-            year = invoice["issued_date"].year
-            per_year[year] += 1
-            invoice["invoice_number"] = f"{year}-{per_year[year]:06d}"
-            invoice["file_url"] = f"{FILES}/tax-invoices/{invoice['invoice_number']}.pdf"
+    def order_invoices(self) -> None:
+        """Put the queued invoices in issue order, so the database numbers each year's invoices 000001, 000002 …
+
+        By date only: the sort keeps the planned order within a day (an amending invoice before its re-issue)."""
+        self.rows[TaxInvoice].sort(key=lambda i: i["issued_date"])
+
+    def close_settlements(self) -> None:
+        """Close (paid -> completed) the settlements an admin has already closed, as the admin would."""
+        for settlement_id, _paid_at in self.closed:
+            self.session.execute(
+                update(Settlement).where(Settlement.id == settlement_id).values(status="completed"),
+                execution_options={"synchronize_session": False},
+            )

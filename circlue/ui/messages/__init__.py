@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from circlue.ui.messages import accounts, brands, content, core
+from circlue.ui.messages import accounts, brands, content, core, settlements
 
 # Add a domain's module here; catalog() refuses a key defined twice.
-MODULES = (core, accounts, brands, content)
+MODULES = (core, accounts, brands, content, settlements)
 
 
 def catalog() -> dict[str, dict[str, str]]:
