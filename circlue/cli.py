@@ -1,4 +1,4 @@
-"""`python -m circlue <command>`: operator commands (migrate, demo, create-user, keys, comments classify)."""
+"""`python -m circlue <command>`: operator commands (migrate, demo, users, keys, partitions, metrics, comments)."""
 
 from __future__ import annotations
 
@@ -85,6 +85,25 @@ def _keys_new(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _partitions_ensure(args: argparse.Namespace) -> int:
+    from circlue.db import operator_unit_of_work, run_migrations
+    from circlue.repository.partitions import ensure_partitions, partition_counts
+    from circlue.ui.format import today_seoul
+
+    run_migrations()
+    with operator_unit_of_work() as session:
+        created = ensure_partitions(session, today=today_seoul(), months_ahead=args.months_ahead)
+        counts = partition_counts(session)
+    print(f"{created} new partition(s); performance_metrics and audit_logs now have:")
+    for count in counts:
+        print(f"  {count.partition:<32} {count.rows:>12,} rows")
+    waiting = [c for c in counts if c.partition.endswith("_default") and c.rows]
+    for count in waiting:
+        print(f"note: {count.partition} holds {count.rows:,} rows of months without a partition; "
+              "ensure a range that covers them (they move when their month's partition is made)")
+    return 0
+
+
 def _batches(lines: Iterator[str], size: int) -> Iterator[list[str]]:
     batch: list[str] = []
     for line in lines:
@@ -146,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
     rotate.set_defaults(func=_keys_rotate)
     keys_sub.add_parser("new", help="print a new random key").set_defaults(func=_keys_new)
+    partitions = sub.add_parser("partitions", help="monthly partitions of performance_metrics and audit_logs")
+    partitions_sub = partitions.add_subparsers(dest="partitions_command", required=True)
+    ensure = partitions_sub.add_parser("ensure", help="make this month's partitions and the next ones (idempotent)")
+    ensure.add_argument("--months-ahead", type=int, default=3, help="months after this one (default 3)")
+    ensure.set_defaults(func=_partitions_ensure)
     comments = sub.add_parser("comments", help="Chinese comment sentiment").add_subparsers(dest="action", required=True)
     classify = comments.add_parser(
         "classify", help="one comment per line on stdin -> one JSON line {text, label, score} per comment on stdout"

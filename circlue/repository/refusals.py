@@ -104,6 +104,7 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
         ValidationError,
     ),
     (re.compile(r"a brand may .*|only admins may .*"), "허용되지 않은 변경입니다 / {0}", Forbidden),
+    (re.compile(r"only staff may .*"), "Circlue 담당자만 할 수 있습니다 / {0}", Forbidden),
     (
         re.compile(r"the last active admin cannot be deactivated, demoted or deleted"),
         "마지막 관리자는 비활성화하거나 역할을 바꿀 수 없습니다 / {0}",

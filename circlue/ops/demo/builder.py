@@ -63,6 +63,7 @@ class Builder(
         self.walk_workflow()
         self.number_invoices()
         self.plan_notifications()
+        self.ensure_metric_partitions()
         self.write(
             CampaignTargetContent,
             ContentPlan,

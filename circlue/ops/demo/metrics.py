@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from circlue.models import CommentAnalysis, PerformanceMetric
 from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, Pick, round_won
 from circlue.ops.demo.content_data import COMMENTS_NEGATIVE, COMMENTS_NEUTRAL, COMMENTS_POSITIVE, TOPICS
+from circlue.repository.partitions import ensure_metric_partitions
 
 
 def _rate(value: float) -> Decimal:
@@ -60,9 +61,15 @@ class MetricsMixin(BuilderBase):
                 sales_amount=round_won(Decimal(orders * r.uniform(1.0, 1.6)) * price, 100),
             )
             if day % 7 == 0 and comments > 0:
-                self.plan_comment_analysis(metric_id, comments, kind)
+                self.plan_comment_analysis(metric_id, first + dt.timedelta(days=day), comments, kind)
 
-    def plan_comment_analysis(self, metric_id: uuid.UUID, total: int, kind: str) -> None:
+    def ensure_metric_partitions(self) -> None:
+        """Month partitions for every planned metric date, so no demo row waits in the DEFAULT partition."""
+        dates = [row["metric_date"] for row in self.rows.get(PerformanceMetric, [])]
+        if dates:
+            ensure_metric_partitions(self.session, first=min(dates), last=max(dates))
+
+    def plan_comment_analysis(self, metric_id: uuid.UUID, metric_date: dt.date, total: int, kind: str) -> None:
         """Queue a sentiment summary of one metric row's comments."""
         r = self.rng
         positive = int(total * r.uniform(0.55, 0.8))
@@ -77,6 +84,7 @@ class MetricsMixin(BuilderBase):
         self.put(
             CommentAnalysis,
             performance_metric_id=metric_id,
+            metric_date=metric_date,
             total_comments=total,
             positive_comments=positive,
             negative_comments=negative,
