@@ -7,6 +7,7 @@ import math
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from circlue.metrics import engagement_rate
 from circlue.models import CommentAnalysis, PerformanceMetric
 from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, Pick, round_won
 from circlue.ops.demo.content_data import COMMENTS_NEGATIVE, COMMENTS_NEUTRAL, COMMENTS_POSITIVE, TOPICS
@@ -38,8 +39,6 @@ class MetricsMixin(BuilderBase):
             comments = int(likes * r.uniform(0.04, 0.1))
             shares = int(views * share_rate * r.uniform(0.7, 1.3))
             saves = int(views * save_rate * r.uniform(0.7, 1.3))
-            # Xiaohongshu's interactions are likes + saves + comments; the others count shares too.
-            interactions = likes + saves + comments + (0 if pick.platform == "xiaohongshu" else shares)
             ctr = r.uniform(2.0, 6.0) if live else r.uniform(0.5, 2.0)
             cvr = r.uniform(1.0, 8.0) if live else r.uniform(0.5, 3.0)
             orders = views * ctr / 100 * cvr / 100
@@ -55,7 +54,13 @@ class MetricsMixin(BuilderBase):
                 comments=comments,
                 shares=shares,
                 saves=saves,
-                engagement_rate=_rate(interactions / views * 100) if views else Decimal("0.00"),
+                engagement_rate=min(
+                    engagement_rate(
+                        pick.platform, views=views, likes=likes, comments=comments, shares=shares, saves=saves
+                    )
+                    or Decimal("0.00"),
+                    Decimal("999.99"),
+                ),
                 click_through_rate=_rate(ctr),
                 conversion_rate=_rate(cvr),
                 sales_amount=round_won(Decimal(orders * r.uniform(1.0, 1.6)) * price, 100),
