@@ -4,8 +4,8 @@ ROI and ROAS. Pure: Decimal in, Decimal out; every page, the importer and the re
 Engagement counts differ by platform. Each follows what the platform's own creator and advertiser tools call
 "interactions", as account managers read them there (and as ARCHITECTURE.md section 5 and issue 10 write them):
 - Xiaohongshu (小红书, 蒲公英 "互动量"): likes + saves + comments. Shares are not an interaction there.
-- Douyin (抖音, 巨量星图 "互动量"), Weibo (微博 "转评赞" plus 收藏) and Bilibili (哔哩哔哩 "互动": 点赞, 收藏, 分享, 评论;
-  coins are not in the seed's columns): likes + saves + comments + shares.
+- Douyin (抖音, 巨量星图 "互动量"), Weibo (微博 "转评赞" plus 收藏) and Bilibili (哔哩哔哩 "互动": 点赞, 收藏,
+  分享, 评论; coins are not in the seed's columns): likes + saves + comments + shares.
 Engagement rate = engagements / views, as a percentage with two decimals (the seed's NUMERIC(5,2)); a period's rate is
 its engagements over its views (weighted by views), never an average of daily rates.
 
