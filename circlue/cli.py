@@ -114,7 +114,7 @@ def _metrics_import(args: argparse.Namespace) -> int:
     from circlue.models import User
     from circlue.repository.metric_imports import ImportRefused, import_metrics
     from circlue.schemas.metric_rows import HEADER, REQUIRED
-    from circlue.tabular import file_sha256, read_rows
+    from circlue.tabular import file_sha256, read_cells
     from circlue.ui.format import today_seoul
 
     path = Path(args.file)
@@ -137,7 +137,7 @@ def _metrics_import(args: argparse.Namespace) -> int:
                     print(f"  {done:,} rows read", file=sys.stderr, flush=True)
 
             result = import_metrics(
-                session, rows=read_rows(stream, path.name, allowed=HEADER, required=REQUIRED), file_name=path.name,
+                session, rows=read_cells(stream, path.name, columns=HEADER, required=REQUIRED), file_name=path.name,
                 file_sha256=file_sha256(stream), today=today_seoul(), skip_bad=args.skip_bad, progress=progress,
             )
             end_operator_sessions(session, actor)

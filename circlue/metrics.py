@@ -74,6 +74,24 @@ def engagement_rate(
     return _pct(engagements(platform, likes=likes, comments=comments, shares=shares, saves=saves), views or 0)
 
 
+def engagement_rate_text(
+    platform: str, *, views: int, likes: int = 0, comments: int = 0, shares: int = 0, saves: int = 0
+) -> str:
+    """engagement_rate() as text for COPY ('\\N' without views), in integer arithmetic: the importer calls it for a
+    million rows. Half up like the Decimal version, capped at the column's 999.99; a test checks they agree."""
+    if not views:
+        return "\\N"
+    hundredths = (2 * 10_000 * engagements(platform, likes=likes, comments=comments, shares=shares, saves=saves)
+                  + views) // (2 * views)
+    hundredths = min(hundredths, 99_999)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def period_engagement_rate(engagement_count: int, views: int) -> Decimal | None:
+    """Engagements already counted by each platform's rule, over views, in percent (a period, an influencer)."""
+    return _pct(engagement_count, views or 0)
+
+
 def clicks(views: int, click_through_rate: Decimal | None) -> Decimal:
     """Clicks a day's views made: views × CTR (%)."""
     return Decimal(views or 0) * (click_through_rate or Decimal(0)) / _HUNDRED
@@ -157,7 +175,7 @@ def figures(totals: Totals) -> Figures:
     return Figures(
         views=views,
         engagements=engaged,
-        engagement_rate=_pct(engaged, views),
+        engagement_rate=period_engagement_rate(engaged, views),
         spend=totals.spend,
         cpe=cpe(totals.spend, engaged),
         cpm=cpm(totals.spend, views),

@@ -82,6 +82,45 @@ def read_rows(
         text.detach()
 
 
+def read_cells(
+    stream: IO[bytes], file_name: str, *, columns: Sequence[str], required: Sequence[str]
+) -> Iterator[tuple[int, list[Any]]]:
+    """read_rows() as lists in `columns` order (a missing optional column reads as ''): no dict per row, for the
+    million-row imports."""
+    if is_excel(file_name):
+        for line, row in _excel_rows(stream, columns, required):
+            yield line, [row.get(name, "") for name in columns]
+        return
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text)
+        try:
+            names = _header(next(reader), columns, required)
+        except StopIteration:
+            raise ValidationError("빈 파일입니다 / the file is empty") from None
+        positions = [names.index(name) if name in names else None for name in columns]
+        width = len(names)
+        if positions == list(range(len(columns))):
+            for cells in reader:
+                if len(cells) >= width and any(cells):
+                    yield reader.line_num, cells
+                elif any(cell.strip() for cell in cells):
+                    yield reader.line_num, [*cells, *([""] * (len(columns) - len(cells)))]
+            return
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield reader.line_num, [cells[i] if i is not None and i < len(cells) else "" for i in positions]
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            "UTF-8 CSV 파일이 아닙니다. Excel에서는 'CSV UTF-8'로 저장하세요 / "
+            f"not a UTF-8 CSV file (byte {exc.start}); in Excel save as 'CSV UTF-8'"
+        ) from None
+    except csv.Error as exc:
+        raise ValidationError(f"CSV 형식 오류 / malformed CSV: {exc}") from None
+    finally:
+        text.detach()
+
+
 def _excel_rows(
     stream: IO[bytes], allowed: Sequence[str], required: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -16,7 +16,7 @@ from circlue.db import set_actor, unit_of_work
 from circlue.errors import Forbidden
 from circlue.repository.metric_imports import ImportRefused, import_metrics, importable_contracts
 from circlue.schemas.metric_rows import HEADER, REQUIRED, check_row
-from circlue.tabular import csv_bytes, file_sha256, read_rows, xlsx_bytes
+from circlue.tabular import csv_bytes, file_sha256, read_cells, xlsx_bytes
 from tests.conftest import actor_of
 
 TODAY = dt.date.today()
@@ -67,7 +67,7 @@ def _import(app_engine, data: bytes, name: str = "metrics.csv", *, skip_bad: boo
     stream = io.BytesIO(data)
     with unit_of_work(actor_of(who), engine=app_engine) as session:
         return import_metrics(
-            session, rows=read_rows(stream, name, allowed=HEADER, required=REQUIRED), file_name=name,
+            session, rows=read_cells(stream, name, columns=HEADER, required=REQUIRED), file_name=name,
             file_sha256=file_sha256(stream), today=TODAY, skip_bad=skip_bad, defaults=defaults,
         )
 

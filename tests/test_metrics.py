@@ -90,3 +90,17 @@ def test_period_figures_follow_each_platforms_rule_and_weight_by_views():
 def test_change_against_the_previous_period():
     assert m.change(150, 120) == D("25.00")
     assert m.change(D("90"), D("120")) == D("-25.00")
+
+
+def test_the_importers_integer_rate_agrees_with_the_decimal_one():
+    """engagement_rate_text (integer arithmetic, a million rows an import) must round exactly like engagement_rate."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(20_000):
+        platform = rng.choice(m.PLATFORMS)
+        views = rng.choice([1, 3, 7, rng.randint(1, 100), rng.randint(1, 10**7)])
+        counts = {k: rng.randint(0, max(1, views // rng.choice([1, 5, 50]))) for k in ("likes", "comments", "shares", "saves")}
+        expected = min(m.engagement_rate(platform, views=views, **counts), D("999.99"))
+        assert m.engagement_rate_text(platform, views=views, **counts) == str(expected), (platform, views, counts)
+    assert m.engagement_rate_text("douyin", views=0, likes=3) == "\\N"

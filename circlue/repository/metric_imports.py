@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from circlue.errors import ValidationError
 from circlue.repository.refusals import refusals
-from circlue.schemas.metric_rows import STAGE_COLUMNS, Problem, check_row, database_problem
+from circlue.schemas.metric_rows import HEADER, STAGE_COLUMNS, Problem, check_cells, database_problem
 
 # Lines written to COPY at a time: large enough to keep the server busy, small enough for a steady progress bar.
 CHUNK_ROWS = 5_000
@@ -55,16 +55,18 @@ class ImportRefused(ValidationError):
         self.result = result
 
 
-def _fill(row: Mapping[str, Any], defaults: Mapping[str, Any]) -> Mapping[str, Any]:
+def _fill(cells: list[Any], defaults: Mapping[int, Any]) -> list[Any]:
     """Empty cells take the page's choices (campaign and influencer picked by name)."""
-    missing = {k: v for k, v in defaults.items() if row.get(k) is None or str(row.get(k)).strip() == ""}
-    return {**row, **missing} if missing else row
+    for index, value in defaults.items():
+        if cells[index] is None or str(cells[index]).strip() == "":
+            cells[index] = value
+    return cells
 
 
 def import_metrics(
     session: Session,
     *,
-    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    rows: Iterable[tuple[int, list[Any]]],
     file_name: str,
     file_sha256: str,
     today: dt.date,
@@ -72,7 +74,8 @@ def import_metrics(
     defaults: Mapping[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import (line, row) pairs; raise ImportRefused when any row is bad and `skip_bad` is false.
+    """Import (line, cells in HEADER order) pairs (circlue.tabular.read_cells); raise ImportRefused when any row is bad
+    and `skip_bad` is false.
 
     Rows stream: the file is never held in memory, and at most MAX_PROBLEMS problems are kept (all are counted).
     """
@@ -83,14 +86,14 @@ def import_metrics(
         )
     problems: list[Problem] = []
     problem_count = rows_read = 0
-    defaults = defaults or {}
+    filled = {HEADER.index(name): str(value) for name, value in (defaults or {}).items()}
     statement = f"COPY public.metric_import_rows ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
     cursor = session.connection().connection.driver_connection.cursor()
     with cursor, cursor.copy(statement) as copy:
         buffer: list[str] = []
         for line, row in rows:
             rows_read += 1
-            checked = check_row(line, _fill(row, defaults) if defaults else row, today=today)
+            checked = check_cells(line, _fill(row, filled) if filled else row, today=today)
             if isinstance(checked, Problem):
                 problem_count += 1
                 if len(problems) < MAX_PROBLEMS:

@@ -147,6 +147,9 @@ FUNCTIONS = (
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
     BEGIN{_OWN_IMPORT}
         PERFORM set_config('work_mem', '256MB', true);
+        -- The staged rows are new in this transaction, so the planner knows nothing of them: without statistics it
+        -- joins a million rows by nested loop (minutes instead of seconds, measured). ANALYZE counts our own rows.
+        ANALYZE public.metric_import_rows;
         UPDATE public.metric_import_rows r SET problem = bad.problem
         FROM (
             SELECT s.line,
@@ -196,6 +199,7 @@ FUNCTIONS = (
         bad bigint;
         n_inserted bigint := 0;
         n_updated bigint := 0;
+        any_stored boolean;
         month date;
         file record;
     BEGIN{_OWN_IMPORT}
@@ -219,13 +223,18 @@ FUNCTIONS = (
                 ' WHERE s.import_id = %L AND s.problem IS NULL AND {_KEY_MATCH}'
                 ' AND m.metric_date BETWEEN %L AND %L AND {_CHANGED}', p_import, lo, hi);
             GET DIAGNOSTICS n_updated = ROW_COUNT;
-            -- In date order: rows reach each month's partition and index together (twice as fast as file order).
+            -- Keys already stored are left to the UPDATE above; when none is (a new month), the insert needs no
+            -- anti-join against the table at all.
+            EXECUTE format(
+                'SELECT EXISTS (SELECT 1 FROM public.metric_import_rows s JOIN public.performance_metrics m'
+                ' ON {_KEY_MATCH} AND m.metric_date BETWEEN %L AND %L WHERE s.import_id = %L AND s.problem IS NULL)',
+                lo, hi, p_import) INTO any_stored;
             EXECUTE format(
                 'INSERT INTO public.performance_metrics ({_COLUMNS}) SELECT {_S_COLUMNS}'
                 ' FROM public.metric_import_rows s'
-                ' WHERE s.import_id = %L AND s.problem IS NULL AND NOT EXISTS ('
+                ' WHERE s.import_id = %L AND s.problem IS NULL AND (NOT %L OR NOT EXISTS ('
                 ' SELECT 1 FROM public.performance_metrics m WHERE {_KEY_MATCH}'
-                ' AND m.metric_date BETWEEN %L AND %L) ORDER BY s.metric_date', p_import, lo, hi);
+                ' AND m.metric_date BETWEEN %L AND %L))', p_import, any_stored, lo, hi);
             GET DIAGNOSTICS n_inserted = ROW_COUNT;
         END IF;
         UPDATE public.metric_imports i SET status = 'applied', rows_inserted = n_inserted, rows_updated = n_updated,
