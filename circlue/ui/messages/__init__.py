@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from circlue.ui.messages import accounts, brands, core
+from circlue.ui.messages import accounts, analytics, brands, core
 
 # Add a domain's module here; catalog() refuses a key defined twice.
-MODULES = (core, accounts, brands)
+MODULES = (core, accounts, brands, analytics)
 
 
 def catalog() -> dict[str, dict[str, str]]:
