@@ -329,6 +329,11 @@ class CommentAnalysis:
         }
 
 
+def is_purchase_intent(result: Result) -> bool:
+    """The comment asks for the link or price, says it bought, or urges buying, and is not a complaint."""
+    return result.label != "neg" and bool(PURCHASE_INTENT.search(ztext.normalise(result.text)))
+
+
 def _weight(likes: int) -> float:
     # A liked comment speaks for more readers, but logarithmically: one viral comment with 50,000
     # likes must not outvote a thousand others.
@@ -348,7 +353,7 @@ def aggregate_results(
     score = sum(w * r.score for w, r in zip(weights, results, strict=True)) / sum(weights) if total else 0.0
     net = (counts["pos"] - counts["neg"]) / total if total else 0.0
     # Intent inside a complaint ("买了，后悔了") is a purchase the brand has already lost, not interest.
-    intent_hits = sum(r.label != "neg" and bool(PURCHASE_INTENT.search(ztext.normalise(r.text))) for r in results)
+    intent_hits = sum(is_purchase_intent(r) for r in results)
     intent = intent_hits / total if total else 0.0
 
     def top(label: str, sign: float) -> list[ExampleComment]:
