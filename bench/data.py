@@ -109,7 +109,6 @@ def fill_metrics(
             " CROSS JOIN LATERAL generate_series(0, :active - 1) AS n"
             " CROSS JOIN LATERAL (SELECT :first + p.start + n AS day) d"
             " CROSS JOIN LATERAL (SELECT (50000 * exp(-n / 20.0) + 500)::int AS views) v"
-            " ORDER BY d.day"
         ),
         {
             "c": [p.campaign_id for p in pairs], "i": [p.influencer_id for p in pairs],

@@ -105,11 +105,23 @@ def export_callables(
     return (lambda: csv_bytes(EXPORT_HEADER, rows())), (lambda: xlsx_bytes(EXPORT_HEADER, rows(), sheet="metrics"))
 
 
+PRESETS = (7, 30, 90, 180, 365)
+
+
 def date_range(key: str, today: dt.date, default_days: int = 90) -> tuple[dt.date, dt.date] | None:
-    """A start and end date picker (the last `default_days` days by default); None until both are picked."""
+    """A start and end date picker (the last `default_days` days by default) with one-click presets (last 7, 30 …
+    days); None until both dates are picked."""
+
+    def preset() -> None:
+        days = st.session_state.get(f"{key}_preset")
+        if days:
+            st.session_state[key] = (today - dt.timedelta(days=days - 1), today)
+
+    st.session_state.setdefault(key, (today - dt.timedelta(days=default_days - 1), today))
+    st.pills(t("perf.presets"), options=PRESETS, format_func=lambda d: t("perf.last_days", n=d), key=f"{key}_preset",
+             on_change=preset, label_visibility="collapsed")
     picked = st.date_input(
-        t("perf.range"), value=(today - dt.timedelta(days=default_days - 1), today), max_value=today,
-        min_value=dt.date(2000, 1, 1), key=key, format="YYYY-MM-DD",
+        t("perf.range"), max_value=today, min_value=dt.date(2000, 1, 1), key=key, format="YYYY-MM-DD",
     )
     if not isinstance(picked, tuple) or len(picked) != 2:
         st.info(t("perf.pick_range"))

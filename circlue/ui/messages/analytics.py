@@ -6,6 +6,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.metrics_import": {"ko": "성과 데이터 가져오기", "en": "Import metrics"},
     "perf.title": {"ko": "성과 대시보드", "en": "Performance dashboard"},
     "perf.range": {"ko": "기간", "en": "Date range"},
+    "perf.presets": {"ko": "빠른 기간 선택", "en": "Quick ranges"},
+    "perf.last_days": {"ko": "최근 {n}일", "en": "Last {n} days"},
     "perf.campaigns": {"ko": "캠페인 (비우면 전체)", "en": "Campaigns (empty: all)"},
     "perf.compared": {
         "ko": "{start} ~ {end}, 직전 같은 기간({pstart} ~ {pend})과 비교",
