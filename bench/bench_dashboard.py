@@ -173,7 +173,7 @@ def browser(url: str, runs: int) -> list[tuple[str, str]]:
                     " window.__idle = performance.now(); }).observe(app, {attributes: true}); }"
                 )
                 t0 = page.evaluate("() => performance.now()")
-                page.get_by_role("button", name=label).click()
+                page.get_by_role("radio", name=label).click()
                 page.wait_for_function("() => window.__idle !== null", timeout=60_000)
                 page.wait_for_selector(IDLE)
                 page.wait_for_timeout(300)  # a later rerun would move __idle on

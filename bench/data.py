@@ -93,26 +93,35 @@ def fill_metrics(
     conn: Connection, pairs: list[Pair], *, first: dt.date, days: int, active_days: int
 ) -> tuple[int, float]:
     """For each pair, `active_days` daily rows starting at a pair-dependent offset within `days` from `first`
-    (views peak at publication and decay); returns (rows, seconds)."""
+    (views peak at publication and decay); one statement per month, so each fills one partition and its indexes
+    while they are in memory; returns (rows, seconds)."""
     started = time.perf_counter()
-    conn.execute(text("SELECT circlue_ensure_partitions(:a, :b)"), {"a": first, "b": first + dt.timedelta(days=days)})
+    last = first + dt.timedelta(days=days)
+    conn.execute(text("SELECT circlue_ensure_partitions(:a, :b)"), {"a": first, "b": last})
     conn.execute(text("SET LOCAL session_replication_role = replica"))
-    conn.execute(text("SET LOCAL work_mem = '256MB'"))
-    result = conn.execute(
-        text(
-            "INSERT INTO performance_metrics (campaign_id, influencer_id, platform, metric_date, views, likes,"
-            " comments, shares, saves, engagement_rate, click_through_rate, conversion_rate, sales_amount)"
-            " SELECT p.c, p.i, p.pl, d.day, v.views, v.views * 5 / 100, v.views / 200, v.views / 150, v.views / 60,"
-            " 5.00, 1.50, 2.50, v.views * 30"
-            " FROM (SELECT c, i, pl, (abs(hashtext(c::text || i::text)) % GREATEST(:days - :active, 1)) AS start"
-            "       FROM unnest(CAST(:c AS uuid[]), CAST(:i AS uuid[]), CAST(:pl AS text[])) AS t(c, i, pl)) p"
-            " CROSS JOIN LATERAL generate_series(0, :active - 1) AS n"
-            " CROSS JOIN LATERAL (SELECT :first + p.start + n AS day) d"
-            " CROSS JOIN LATERAL (SELECT (50000 * exp(-n / 20.0) + 500)::int AS views) v"
-        ),
-        {
-            "c": [p.campaign_id for p in pairs], "i": [p.influencer_id for p in pairs],
-            "pl": [p.platform for p in pairs], "days": days, "active": active_days, "first": first,
-        },
-    )
-    return result.rowcount, time.perf_counter() - started
+    params = {
+        "c": [p.campaign_id for p in pairs], "i": [p.influencer_id for p in pairs],
+        "pl": [p.platform for p in pairs], "days": days, "active": active_days, "first": first,
+    }
+    total = 0
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        result = conn.execute(
+            text(
+                "INSERT INTO performance_metrics (campaign_id, influencer_id, platform, metric_date, views, likes,"
+                " comments, shares, saves, engagement_rate, click_through_rate, conversion_rate, sales_amount)"
+                " SELECT p.c, p.i, p.pl, p.day0 + n, v.views, v.views * 5 / 100, v.views / 200, v.views / 150,"
+                " v.views / 60, 5.00, 1.50, 2.50, v.views * 30"
+                " FROM (SELECT c, i, pl, CAST(:first AS date)"
+                "       + (abs(hashtext(c::text || i::text)) % GREATEST(:days - :active, 1)) AS day0"
+                "       FROM unnest(CAST(:c AS uuid[]), CAST(:i AS uuid[]), CAST(:pl AS text[])) AS t(c, i, pl)) p"
+                " CROSS JOIN LATERAL generate_series(GREATEST(0, CAST(:lo AS date) - p.day0),"
+                "                                    LEAST(:active - 1, CAST(:hi AS date) - 1 - p.day0)) AS n"
+                " CROSS JOIN LATERAL (SELECT (50000 * exp(-n / 20.0) + 500)::int AS views) v"
+            ),
+            {**params, "lo": max(month, first), "hi": following},
+        )
+        total += result.rowcount
+        month = following
+    return total, time.perf_counter() - started

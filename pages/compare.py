@@ -19,12 +19,14 @@ st.header(t("compare.title"))
 with unit_of_work(actor, readonly=True) as session:
     options = analytics.campaign_options(session)
 by_id = {o.id: o for o in options}
-left, right = st.columns([2, 3])
+left, right = st.columns([2, 3], vertical_alignment="bottom")
 with left:
     picked_range = date_range("compare_range", today_seoul())
 with right:
-    chosen = st.multiselect(t("compare.pick"), options=list(by_id), key="compare_campaigns",
-                            format_func=lambda cid: f"{by_id[cid].title} · {by_id[cid].brand}")
+    chosen = st.multiselect(
+        t("compare.pick"), options=list(by_id), key="compare_campaigns", placeholder=t("filter.all"),
+        format_func=lambda cid: f"{by_id[cid].title} · {by_id[cid].brand}",
+    )
 if picked_range is None:
     st.stop()
 try:

@@ -20,12 +20,12 @@ st.header(t("perf.title"))
 with unit_of_work(actor, readonly=True) as session:
     options = analytics.campaign_options(session)
 by_id = {o.id: o for o in options}
-left, right = st.columns([2, 3])
+left, right = st.columns([2, 3], vertical_alignment="bottom")
 with left:
     picked_range = date_range("perf_range", today_seoul())
 with right:
     chosen = st.multiselect(
-        t("perf.campaigns"), options=list(by_id), key="perf_campaigns",
+        t("perf.campaigns"), options=list(by_id), key="perf_campaigns", placeholder=t("filter.all"),
         format_func=lambda cid: (
             by_id[cid].title if actor.role == "brand" else f"{by_id[cid].title} · {by_id[cid].brand}"
         ),

@@ -60,8 +60,8 @@ def influencer_table(rows: Sequence[analytics.InfluencerRow]) -> pd.DataFrame:
         {
             t("col.influencer"): [r.name for r in rows],
             t("col.platform"): [platform_label(r.platform) for r in rows],
-            t("col.views"): [r.views for r in rows],
-            t("col.engagements"): [r.engagements for r in rows],
+            t("col.views"): [format_count(r.views) for r in rows],
+            t("col.engagements"): [format_count(r.engagements) for r in rows],
             t("col.er"): [_pct(r.engagement_rate) for r in rows],
             t("col.spend"): [format_krw(r.spend) for r in rows],
             t("col.cpe"): [format_krw(r.cpe) if r.cpe is not None else "—" for r in rows],
@@ -79,7 +79,7 @@ def content_table(rows: Sequence[analytics.ContentRow]) -> pd.DataFrame:
             t("col.influencer"): [r.influencer for r in rows],
             t("col.platform"): [platform_label(r.platform) for r in rows],
             t("col.campaign"): [r.campaign for r in rows],
-            t("col.views"): [r.views for r in rows],
+            t("col.views"): [format_count(r.views) for r in rows],
             t("col.er"): [_pct(r.engagement_rate) for r in rows],
             t("col.sales"): [format_krw(r.sales) for r in rows],
         }
@@ -105,7 +105,7 @@ def export_callables(
     return (lambda: csv_bytes(EXPORT_HEADER, rows())), (lambda: xlsx_bytes(EXPORT_HEADER, rows(), sheet="metrics"))
 
 
-PRESETS = (7, 30, 90, 180, 365)
+PRESETS = (7, 30, 90, 180)
 
 
 def date_range(key: str, today: dt.date, default_days: int = 90) -> tuple[dt.date, dt.date] | None:

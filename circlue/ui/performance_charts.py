@@ -92,7 +92,7 @@ def funnel(figures) -> go.Figure:  # noqa: ANN001 - circlue.metrics.Figures
         go.Funnel(
             y=[t("perf.views"), t("perf.clicks"), t("perf.conversions")],
             x=values,
-            textinfo="value+percent initial",
+            texttemplate="%{value:,}<br>%{percentInitial:.2%}",
             marker={"color": [VIEWS, ENGAGED, SALES]},
         )
     )
@@ -105,19 +105,24 @@ def funnel(figures) -> go.Figure:  # noqa: ANN001 - circlue.metrics.Figures
 
 
 def sentiment_over_time(days: Sequence) -> go.Figure:
-    """Positive, neutral and negative comments per day, stacked, with the day's sentiment score."""
+    """Shares of positive, neutral and negative comments per day or week (100 % stacked), with the sentiment score."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     x = [d.day for d in days]
     for attr, label, colour in (("positive", "perf.positive", POSITIVE), ("neutral", "perf.neutral", NEUTRAL),
                                 ("negative", "perf.negative", NEGATIVE)):
-        fig.add_trace(go.Bar(x=x, y=[getattr(d, attr) for d in days], name=t(label), marker_color=colour))
+        fig.add_trace(go.Bar(
+            x=x, y=[getattr(d, attr) / d.comments * 100 if d.comments else 0 for d in days], name=t(label),
+            marker_color=colour, customdata=[getattr(d, attr) for d in days],
+            hovertemplate="%{y:.0f}% (%{customdata:,})",
+        ))
     fig.add_trace(
         go.Scatter(x=x, y=[float(d.score) if d.score is not None else None for d in days], name=t("perf.score"),
                    mode="lines+markers", line={"color": "#212529"}),
         secondary_y=True,
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(range=[-1, 1], secondary_y=True, showgrid=False, title_text=t("perf.score"))
+    fig.update_yaxes(range=[0, 100], ticksuffix="%", secondary_y=False)
+    fig.update_yaxes(range=[-1, 1], dtick=0.5, secondary_y=True, showgrid=False, title_text=t("perf.score"))
     return _layout(fig, height=300)
 
 
