@@ -58,35 +58,15 @@ def read_rows(
 
     Columns are named by the header row; columns in `required` must be there, others must be in `allowed`.
     """
-    if is_excel(file_name):
-        yield from _excel_rows(stream, allowed, required)
-        return
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
-        try:
-            names = _header(next(reader), allowed, required)
-        except StopIteration:
-            raise ValidationError("빈 파일입니다 / the file is empty") from None
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield reader.line_num, dict(zip(names, cells, strict=False))
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            "UTF-8 CSV 파일이 아닙니다. Excel에서는 'CSV UTF-8'로 저장하세요 / "
-            f"not a UTF-8 CSV file (byte {exc.start}); in Excel save as 'CSV UTF-8'"
-        ) from None
-    except csv.Error as exc:
-        raise ValidationError(f"CSV 형식 오류 / malformed CSV: {exc}") from None
-    finally:
-        text.detach()
+    for line, cells in read_cells(stream, file_name, columns=allowed, required=required):
+        yield line, dict(zip(allowed, cells, strict=True))
 
 
 def read_cells(
     stream: IO[bytes], file_name: str, *, columns: Sequence[str], required: Sequence[str]
 ) -> Iterator[tuple[int, list[Any]]]:
-    """read_rows() as lists in `columns` order (a missing optional column reads as ''): no dict per row, for the
-    million-row imports."""
+    """(line number, [values in `columns` order]) for every non-empty row after the header, CSV (UTF-8) or Excel
+    (first sheet); a missing optional column reads as ''. No dict per row: the million-row imports use it."""
     if is_excel(file_name):
         for line, row in _excel_rows(stream, columns, required):
             yield line, [row.get(name, "") for name in columns]

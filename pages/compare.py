@@ -8,25 +8,15 @@ from circlue.errors import DomainError
 from circlue.repository import analytics
 from circlue.ui import performance_charts as charts
 from circlue.ui.flash import show_error
-from circlue.ui.format import format_count, format_krw, today_seoul
+from circlue.ui.format import format_count, format_krw
 from circlue.ui.i18n import status_label, t
 from circlue.ui.navigation import guard
-from circlue.ui.performance import date_range
+from circlue.ui.performance import filters
 
 actor = guard("compare")
 st.header(t("compare.title"))
 
-with unit_of_work(actor, readonly=True) as session:
-    options = analytics.campaign_options(session)
-by_id = {o.id: o for o in options}
-left, right = st.columns([2, 3], vertical_alignment="bottom")
-with left:
-    picked_range = date_range("compare_range", today_seoul())
-with right:
-    chosen = st.multiselect(
-        t("compare.pick"), options=list(by_id), key="compare_campaigns", placeholder=t("filter.all"),
-        format_func=lambda cid: f"{by_id[cid].title} · {by_id[cid].brand}",
-    )
+picked_range, chosen = filters(actor, key="compare", label=t("compare.pick"))
 if picked_range is None:
     st.stop()
 try:

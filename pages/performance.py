@@ -8,28 +8,16 @@ from circlue.errors import DomainError
 from circlue.repository import analytics
 from circlue.ui import performance_charts as charts
 from circlue.ui.flash import show_error
-from circlue.ui.format import format_date, today_seoul
+from circlue.ui.format import format_date
 from circlue.ui.i18n import t
 from circlue.ui.navigation import guard
-from circlue.ui.performance import content_table, date_range, export_callables, influencer_table, kpi_tiles
+from circlue.ui.performance import content_table, export_callables, filters, influencer_table, kpi_tiles
 from circlue.ui.text import md
 
 actor = guard("performance")
 st.header(t("perf.title"))
 
-with unit_of_work(actor, readonly=True) as session:
-    options = analytics.campaign_options(session)
-by_id = {o.id: o for o in options}
-left, right = st.columns([2, 3], vertical_alignment="bottom")
-with left:
-    picked_range = date_range("perf_range", today_seoul())
-with right:
-    chosen = st.multiselect(
-        t("perf.campaigns"), options=list(by_id), key="perf_campaigns", placeholder=t("filter.all"),
-        format_func=lambda cid: (
-            by_id[cid].title if actor.role == "brand" else f"{by_id[cid].title} · {by_id[cid].brand}"
-        ),
-    )
+picked_range, chosen = filters(actor, key="perf", label=t("perf.campaigns"))
 if picked_range is None:
     st.stop()
 start, end = picked_range

@@ -14,7 +14,7 @@ from circlue.db import Actor, unit_of_work
 from circlue.metrics import Figures, change
 from circlue.repository import analytics
 from circlue.tabular import csv_bytes, xlsx_bytes
-from circlue.ui.format import format_count, format_krw
+from circlue.ui.format import format_count, format_krw, today_seoul
 from circlue.ui.i18n import platform_label, t
 
 
@@ -106,6 +106,24 @@ def export_callables(
 
 
 PRESETS = (7, 30, 90, 180)
+
+
+def filters(actor: Actor, *, key: str, label: str) -> tuple[tuple[dt.date, dt.date] | None, list[uuid.UUID]]:
+    """The date range (with presets) and the campaign picker of the performance pages; campaigns read as `actor`."""
+    with unit_of_work(actor, readonly=True) as session:
+        options = analytics.campaign_options(session)
+    by_id = {o.id: o for o in options}
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    with left:
+        picked = date_range(f"{key}_range", today_seoul())
+    with right:
+        chosen = st.multiselect(
+            label, options=list(by_id), key=f"{key}_campaigns", placeholder=t("filter.all"),
+            format_func=lambda cid: (
+                by_id[cid].title if actor.role == "brand" else f"{by_id[cid].title} · {by_id[cid].brand}"
+            ),
+        )
+    return picked, chosen
 
 
 def date_range(key: str, today: dt.date, default_days: int = 90) -> tuple[dt.date, dt.date] | None:
