@@ -56,11 +56,5 @@ st.dataframe(
     hide_index=True,
     key="compare_table",
 )
-left, right = st.columns(2)
-with left:
-    st.subheader(t("compare.roas_chart"))
-    st.plotly_chart(charts.compare_campaigns(rows), key="chart_compare", config=charts.plot_config("compare"))
-with right:
-    st.subheader(t("compare.er_chart"))
-    st.plotly_chart(charts.compare_engagement(rows), key="chart_compare_er", config=charts.plot_config("compare-er"))
+st.plotly_chart(charts.compare_campaigns(rows), key="chart_compare", config=charts.plot_config("compare"))
 st.caption(t("perf.export_note"))

@@ -22,7 +22,7 @@ metrics_tab, comments = st.tabs([t("imp.title"), t("cmt.title")])
 
 with metrics_tab:
     st.markdown(t("imp.intro"))
-    st.code(",".join(HEADER), language=None)
+    st.code(",".join(HEADER), language=None, wrap_lines=True)
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(t("imp.template_csv"), data=csv_bytes(HEADER), file_name="circlue-metrics-template.csv",
                          mime="text/csv", key="template_csv", on_click="ignore", icon=":material/download:")

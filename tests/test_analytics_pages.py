@@ -98,7 +98,7 @@ def test_staff_compare_campaigns_side_by_side(app_engine):
     assert not at.exception, at.exception
     frame = at.dataframe[0].value
     assert len(frame) >= 2 and "ROAS" in frame.columns
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1
 
 
 @pytest.mark.parametrize("page", ["pages/compare.py", "pages/metrics_import.py"])

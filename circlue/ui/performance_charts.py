@@ -135,28 +135,28 @@ def topics(items: Sequence[tuple[str, int]]) -> go.Figure:
     return fig
 
 
+def _short(title: str, width: int = 26) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
 def compare_campaigns(rows: Sequence) -> go.Figure:
-    """ROAS (bars) and CPE (markers, second axis) per campaign."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    names = [r.title for r in rows]
-    fig.add_trace(go.Bar(x=names, y=[float(r.figures.roas or 0) for r in rows], name="ROAS", marker_color=SALES))
-    fig.add_trace(
-        go.Scatter(x=names, y=[float(r.figures.cpe) if r.figures.cpe is not None else None for r in rows],
-                   name="CPE (₩)", mode="markers", marker={"size": 12, "color": ENGAGED}),
-        secondary_y=True,
+    """ROAS, engagement rate and CPE per campaign, side by side with the campaigns down the shared axis."""
+    rows = list(rows)[::-1]
+    names = [f"{_short(r.title)} · {r.brand}" for r in rows]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=("ROAS (×)", f"{t('perf.engagement_rate')} (%)", "CPE (₩)"))
+    series = (
+        ([float(r.figures.roas or 0) for r in rows], SALES,
+         [f"{r.figures.roas}×" if r.figures.roas is not None else "—" for r in rows]),
+        ([float(r.figures.engagement_rate or 0) for r in rows], VIEWS,
+         [f"{r.figures.engagement_rate}%" if r.figures.engagement_rate is not None else "—" for r in rows]),
+        ([float(r.figures.cpe or 0) for r in rows], ENGAGED,
+         [format_krw(r.figures.cpe) if r.figures.cpe is not None else "—" for r in rows]),
     )
-    fig.update_yaxes(title_text="ROAS", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="CPE (₩)", secondary_y=True, rangemode="tozero", showgrid=False)
-    return _layout(fig, height=380)
-
-
-def compare_engagement(rows: Sequence) -> go.Figure:
-    """Engagement rate per campaign."""
-    fig = go.Figure(
-        go.Bar(x=[r.title for r in rows], y=[float(r.figures.engagement_rate or 0) for r in rows],
-               marker_color=VIEWS, text=[f"{r.figures.engagement_rate or 0}%" for r in rows], textposition="outside")
-    )
-    fig.update_yaxes(title_text="%", rangemode="tozero")
-    fig = _layout(fig, height=320)
+    for col, (values, colour, labels) in enumerate(series, start=1):
+        fig.add_trace(go.Bar(x=values, y=names, orientation="h", marker_color=colour, text=labels,
+                             textposition="auto", showlegend=False, hovertext=[r.title for r in rows]),
+                      row=1, col=col)
+    fig = _layout(fig, height=max(300, 38 * len(rows) + 90))
     fig.update_layout(hovermode="closest")
     return fig

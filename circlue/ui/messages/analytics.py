@@ -86,8 +86,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.empty": {
         "ko": "이 기간에 성과가 있는 캠페인이 없습니다.", "en": "No campaign has metrics in this period."
     },
-    "compare.roas_chart": {"ko": "ROAS와 CPE", "en": "ROAS and CPE"},
-    "compare.er_chart": {"ko": "참여율", "en": "Engagement rate"},
     "imp.title": {"ko": "성과 데이터 가져오기", "en": "Import metrics"},
     "imp.intro": {
         "ko": "플랫폼에서 내보낸 파일이나 직접 관리하는 CSV·Excel 파일을 올리세요. 첫 행은 아래 열 이름입니다. "
