@@ -136,9 +136,14 @@ def _scope(session: Session, campaign_ids: Sequence[uuid.UUID] | None) -> list[u
     of those months. The same list, said in the query, lets it use (campaign_id, metric_date). None: no limit (staff,
     nothing chosen).
     """
-    own = session.scalar(
-        text("SELECT CASE WHEN public.circlue_is_staff() THEN NULL ELSE public.circlue_my_campaign_ids() END")
-    )
+    # work_mem for this transaction too: with the default 4 MB the grouping sets are sorted one after another
+    # instead of hashed in one pass (55 ms against 25 ms for a brand's 90 days among ten million rows).
+    own = session.execute(
+        text(
+            "SELECT set_config('work_mem', '32MB', true),"
+            " CASE WHEN public.circlue_is_staff() THEN NULL ELSE public.circlue_my_campaign_ids() END"
+        )
+    ).one()[1]
     if own is None:
         return list(campaign_ids) if campaign_ids else None
     if campaign_ids:
@@ -153,9 +158,10 @@ SELECT GROUPING(m.metric_date) AS g_day, GROUPING(m.content_submission_id) AS g_
        m.metric_date, m.content_submission_id,
        sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,
        sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,
-       -- circlue.metrics.clicks and .conversions, applied per row before summing
-       sum(m.views * COALESCE(m.click_through_rate, 0) / 100) AS clicks,
-       sum(m.views * COALESCE(m.click_through_rate, 0) / 100 * COALESCE(m.conversion_rate, 0) / 100) AS conversions,
+       -- circlue.metrics.clicks and .conversions, applied per row before summing; in float8, which sums ten times
+       -- faster than numeric: these are estimates (views × a rounded rate), so a float's last digits change nothing.
+       sum(m.views * m.click_through_rate::float8) / 100 AS clicks,
+       sum(m.views * m.click_through_rate::float8 * m.conversion_rate::float8) / 10000 AS conversions,
        sum(COALESCE(m.sales_amount, 0)) AS sales
 FROM public.performance_metrics m
 WHERE m.metric_date BETWEEN :previous_start AND :end
@@ -166,6 +172,11 @@ GROUP BY GROUPING SETS (
     (m.content_submission_id, m.influencer_id, m.platform, m.campaign_id, (m.metric_date >= :start))
 )
 """
+
+
+def _estimate(value: float | None) -> Decimal:
+    """A float8 estimate (clicks, conversions) as Decimal with two places."""
+    return Decimal(repr(value)).quantize(Decimal("0.01")) if value else _ZERO
 
 
 def _counts(row) -> dict[str, int]:  # noqa: ANN001 - a result row
@@ -210,8 +221,8 @@ def brand_dashboard(
                 continue
             for k, v in _counts(r).items():
                 by_platform[r.platform][k] += v
-            clicks += r.clicks or _ZERO
-            conversions += r.conversions or _ZERO
+            clicks += _estimate(r.clicks)
+            conversions += _estimate(r.conversions)
             sales += r.sales or _ZERO
             if (r.campaign_id, r.influencer_id) not in seen:
                 seen.add((r.campaign_id, r.influencer_id))
@@ -476,9 +487,8 @@ def campaign_comparison(
             "SELECT m.campaign_id, m.influencer_id, m.platform,"
             " sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,"
             " sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,"
-            " sum(m.views * COALESCE(m.click_through_rate, 0) / 100) AS clicks,"
-            " sum(m.views * COALESCE(m.click_through_rate, 0) / 100 * COALESCE(m.conversion_rate, 0) / 100)"
-            "   AS conversions,"
+            " sum(m.views * m.click_through_rate::float8) / 100 AS clicks,"
+            " sum(m.views * m.click_through_rate::float8 * m.conversion_rate::float8) / 10000 AS conversions,"
             " sum(COALESCE(m.sales_amount, 0)) AS sales"
             " FROM public.performance_metrics m WHERE m.metric_date BETWEEN :start AND :end"
             " AND (CAST(:campaigns AS uuid[]) IS NULL OR m.campaign_id = ANY(CAST(:campaigns AS uuid[])))"
@@ -508,8 +518,8 @@ def campaign_comparison(
         )
         for k, v in _counts(r).items():
             entry["platforms"][r.platform][k] += v
-        entry["clicks"] += r.clicks or _ZERO
-        entry["conversions"] += r.conversions or _ZERO
+        entry["clicks"] += _estimate(r.clicks)
+        entry["conversions"] += _estimate(r.conversions)
         entry["sales"] += r.sales or _ZERO
         if r.influencer_id not in entry["influencers"]:
             entry["influencers"].add(r.influencer_id)
