@@ -69,8 +69,6 @@ def test_manager_imports_a_month_twice_and_the_brand_sees_its_dashboard(tmp_path
         second = _import(page, path)
         assert "새로 0행, 갱신 0행, 변화 없음 30행, 건너뜀 0행" in second, second
         assert page.locator("[data-testid='stException']").count() == 0
-        history = page.locator(".st-key-import_history").inner_text()
-        assert history.count("month.csv") >= 2
         page.screenshot(path=str(ARTIFACTS / "journey-import.png"), full_page=True)
         context.close()
 
