@@ -14,6 +14,7 @@ from tests.e2e.harness import ROOT, chromium, open_login, streamlit_server, subm
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
+_CHARTS = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4"
 
 
 def _month_file() -> bytes:
@@ -80,7 +81,8 @@ def test_manager_imports_a_month_twice_and_the_brand_sees_its_dashboard(tmp_path
         wait_idle(page)
         _go(page, url, "performance")
         page.get_by_role("heading", name="성과 대시보드").wait_for(timeout=60_000)
-        assert page.locator(".js-plotly-plot").count() >= 4
+        # Charts draw after the script run ends.
+        page.wait_for_function(_CHARTS, timeout=60_000)
         before = page.locator("[data-testid='stMetricValue']").first.inner_text()
         page.get_by_role("radio", name="최근 30일").click()
         page.wait_for_function(
@@ -90,7 +92,7 @@ def test_manager_imports_a_month_twice_and_the_brand_sees_its_dashboard(tmp_path
         page.wait_for_timeout(500)
         after = page.locator("[data-testid='stMetricValue']").first.inner_text()
         assert after != before, "the tiles must follow the new date range"
-        assert page.locator(".js-plotly-plot").count() >= 4
+        page.wait_for_function(_CHARTS, timeout=60_000)
         assert page.locator("[data-testid='stException']").count() == 0
         # Only its own campaigns are on offer.
         page.locator(".st-key-perf_campaigns").click()
