@@ -15,21 +15,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import time
 
 from sqlalchemy import create_engine, event, text
 
 from bench.data import fill_metrics, make_pairs
+from bench.report import p50_p95, print_table
 from tests.conftest import actor_of, create_database, drop_database
 
 BRAND = "brand.glow@circlue.demo"
 
 
 def _p(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"{statistics.median(ordered):.1f} ms p50 / {p95:.1f} ms p95"
+    p50, p95 = p50_p95(samples)
+    return f"{p50:.1f} ms p50 / {p95:.1f} ms p95"
 
 
 def build(url: str, rows: int) -> list[tuple[str, str]]:
@@ -178,10 +177,9 @@ def browser(url: str, runs: int) -> list[tuple[str, str]]:
                 page.wait_for_selector(IDLE)
                 page.wait_for_timeout(300)  # a later rerun would move __idle on
                 samples.append((page.evaluate("() => window.__idle") - t0) / 1000)
-            ordered = sorted(samples)
-            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            p50, p95 = p50_p95(samples)
             out.append((f"browser: change the date range until rendered and idle ({runs} changes)",
-                        f"{statistics.median(ordered):.2f} s p50 / {p95:.2f} s p95"))
+                        f"{p50:.2f} s p50 / {p95:.2f} s p95"))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -217,11 +215,7 @@ def main() -> None:
             print(f"kept {url}")
         else:
             drop_database(url)
-    server = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "embedded PostgreSQL"
-    print(f"| measure ({server}) | result |\n|---|---|")
-    for label, value in table:
-        print(f"| {label} | {value} |")
-
+    print_table(table)
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.data import make_pairs
+from bench.report import print_table
 from circlue.schemas.metric_rows import HEADER
 from tests.conftest import create_database, drop_database
 
@@ -160,11 +161,7 @@ def main() -> None:
         for path in work.glob("*"):
             path.unlink()
         work.rmdir()
-    server = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "embedded PostgreSQL"
-    print(f"| measure ({server}) | result |\n|---|---|")
-    for label, value in table:
-        print(f"| {label} | {value} |")
-
+    print_table(table)
 
 if __name__ == "__main__":
     main()

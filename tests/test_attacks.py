@@ -785,3 +785,28 @@ def test_a_brand_cannot_import_or_forge_comments(app_engine, content):  # noqa: 
     with pytest.raises(ProgrammingError, match="permission denied"):
         with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine) as session:
             session.execute(text("DELETE FROM content_comments"))
+
+
+def test_a_brand_reads_only_its_own_metrics_through_the_partitioned_table(app_engine, owner_engine):
+    with owner_engine.connect() as conn:
+        own = conn.execute(
+            text(
+                "SELECT count(*) FROM performance_metrics m JOIN campaigns c ON c.id = m.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
+            ),
+            {"e": "brand.glow@circlue.demo"},
+        ).scalar()
+        own_analyses = conn.execute(
+            text(
+                "SELECT count(*) FROM comment_analysis ca JOIN performance_metrics m ON m.id = ca.performance_metric_id"
+                " AND m.metric_date = ca.metric_date JOIN campaigns c ON c.id = m.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
+            ),
+            {"e": "brand.glow@circlue.demo"},
+        ).scalar()
+    glow = actor_of("brand.glow@circlue.demo")
+    assert own > 0 and own_analyses > 0
+    assert _run(app_engine, glow, "SELECT count(*) FROM performance_metrics")[0][0] == own
+    assert _run(app_engine, glow, "SELECT count(*) FROM comment_analysis")[0][0] == own_analyses
+    assert _run(app_engine, actor_of(None), "SELECT count(*) FROM performance_metrics")[0][0] == 0
+    assert _run(app_engine, glow, "SELECT count(*) FROM audit_logs")[0][0] == 0

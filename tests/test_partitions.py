@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from circlue import db
-from circlue.db import set_actor, unit_of_work
+from circlue.db import unit_of_work
 from circlue.repository.partitions import ensure_metric_partitions, ensure_partitions, partition_counts
 from tests.conftest import actor_of, create_database, drop_database
 
@@ -152,40 +152,6 @@ def test_update_trigger_runs_on_partitions(owner_engine, app_engine):
         ).one()
         session.rollback()
     assert after > before
-
-
-def _as(app_engine, actor, statement: str, **params):
-    with Session(app_engine) as session, session.begin():
-        set_actor(session, actor)
-        try:
-            return session.execute(text(statement), params).all()
-        finally:
-            session.rollback()
-
-
-def test_a_brand_reads_only_its_own_metrics_through_the_partitioned_table(app_engine, owner_engine):
-    with owner_engine.connect() as conn:
-        own = conn.execute(
-            text(
-                "SELECT count(*) FROM performance_metrics m JOIN campaigns c ON c.id = m.campaign_id"
-                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
-            ),
-            {"e": "brand.glow@circlue.demo"},
-        ).scalar()
-        own_analyses = conn.execute(
-            text(
-                "SELECT count(*) FROM comment_analysis ca JOIN performance_metrics m ON m.id = ca.performance_metric_id"
-                " AND m.metric_date = ca.metric_date JOIN campaigns c ON c.id = m.campaign_id"
-                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
-            ),
-            {"e": "brand.glow@circlue.demo"},
-        ).scalar()
-    glow = actor_of("brand.glow@circlue.demo")
-    assert own > 0 and own_analyses > 0
-    assert _as(app_engine, glow, "SELECT count(*) FROM performance_metrics")[0][0] == own
-    assert _as(app_engine, glow, "SELECT count(*) FROM comment_analysis")[0][0] == own_analyses
-    assert _as(app_engine, actor_of(None), "SELECT count(*) FROM performance_metrics")[0][0] == 0
-    assert _as(app_engine, glow, "SELECT count(*) FROM audit_logs")[0][0] == 0
 
 
 def test_the_migration_moves_rows_there_and_back():
