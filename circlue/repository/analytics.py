@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from circlue import metrics
 from circlue.errors import ValidationError
+from circlue.repository.comments import Sentiment, period_sentiment
 
 MAX_DAYS = 731
 _ZERO = Decimal(0)
@@ -77,30 +78,6 @@ class ContentRow:
     engagements: int
     engagement_rate: Decimal | None
     sales: Decimal
-
-
-@dataclass(frozen=True)
-class SentimentDay:
-    """Comment sentiment of one day (or of the week starting that day, over ranges longer than a month)."""
-
-    day: dt.date
-    comments: int
-    positive: int
-    negative: int
-    neutral: int
-    score: Decimal | None
-
-
-@dataclass(frozen=True)
-class Sentiment:
-    """Comments behind the period's content: over time, topics, examples."""
-
-    days: list[SentimentDay]
-    topics: list[tuple[str, int]]
-    positive_examples: list[tuple[str, int]]
-    negative_examples: list[tuple[str, int]]
-    purchase_intent_share: Decimal | None
-    total: int
 
 
 @dataclass(frozen=True)
@@ -238,7 +215,7 @@ def brand_dashboard(
         influencers=_influencers(pair_rows, fees, names),
         platforms=_platforms(pair_rows),
         content=_content(session, content_rows, names, titles, top),
-        sentiment=_sentiment(session, start=start, end=end, scope=scope),
+        sentiment=period_sentiment(session, start=start, end=end, scope=scope),
     )
 
 
@@ -349,74 +326,6 @@ def _content(session: Session, content_rows, names, titles, top: int) -> list[Co
             )
         )
     return out
-
-
-def _sentiment(session: Session, *, start: dt.date, end: dt.date, scope: list[uuid.UUID] | None) -> Sentiment | None:
-    """Comment analyses of the period's metric rows (RLS: the brand's own)."""
-    params = {"start": start, "end": end, "campaigns": scope}
-    rows = session.execute(
-        text(
-            "SELECT ca.metric_date, ca.total_comments, ca.positive_comments, ca.negative_comments,"
-            " ca.neutral_comments, ca.sentiment_score, ca.key_topics, ca.analysis_data"
-            " FROM public.comment_analysis ca JOIN public.performance_metrics m"
-            "   ON m.id = ca.performance_metric_id AND m.metric_date = ca.metric_date"
-            " WHERE ca.metric_date BETWEEN :start AND :end AND m.metric_date BETWEEN :start AND :end"
-            " AND (CAST(:campaigns AS uuid[]) IS NULL OR m.campaign_id = ANY(CAST(:campaigns AS uuid[])))"
-        ),
-        params,
-    ).all()
-    if not rows:
-        return None
-    days: dict[dt.date, list] = {}
-    topics: dict[str, int] = defaultdict(int)
-    positive: list[tuple[str, int]] = []
-    negative: list[tuple[str, int]] = []
-    intent_weighted = _ZERO
-    total = 0
-    weekly = (end - start).days > 31
-    intent_known = 0
-    for r in rows:
-        n = int(r.total_comments or 0)
-        # Weeks over a long range: comments come in bursts, and a day's handful says little.
-        bucket = r.metric_date - dt.timedelta(days=r.metric_date.weekday()) if weekly else r.metric_date
-        entry = days.setdefault(bucket, [0, 0, 0, 0, _ZERO])
-        entry[0] += n
-        entry[1] += int(r.positive_comments or 0)
-        entry[2] += int(r.negative_comments or 0)
-        entry[3] += int(r.neutral_comments or 0)
-        entry[4] += Decimal(r.sentiment_score or 0) * n
-        total += n
-        data = r.analysis_data or {}
-        for topic in r.key_topics or ():
-            topics[topic] += int((data.get("topic_counts") or {}).get(topic, 1))
-        if "purchase_intent_share" in data:
-            intent_known += n
-            intent_weighted += Decimal(str(data["purchase_intent_share"] or 0)) * n
-        for key, target in (("top_positive", positive), ("top_negative", negative)):
-            target.extend((c["text"], int(c.get("likes", 0))) for c in data.get(key, ()) if c.get("text"))
-        for sample in data.get("sample_comments", ()):  # the demo's own analyses
-            target = positive if sample.get("label") == "pos" else negative if sample.get("label") == "neg" else None
-            if target is not None:
-                target.append((sample["text"], 0))
-    sentiment_days = [
-        SentimentDay(d, e[0], e[1], e[2], e[3], (e[4] / e[0]).quantize(Decimal("0.01")) if e[0] else None)
-        for d, e in sorted(days.items())
-    ]
-
-    def top_examples(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        unique = {}
-        for text_, likes in items:
-            unique[text_] = max(likes, unique.get(text_, 0))
-        return sorted(unique.items(), key=lambda kv: -kv[1])[:5]
-
-    return Sentiment(
-        days=sentiment_days,
-        topics=sorted(topics.items(), key=lambda kv: -kv[1])[:15],
-        positive_examples=top_examples(positive),
-        negative_examples=top_examples(negative),
-        purchase_intent_share=(intent_weighted / intent_known * 100).quantize(Decimal("0.1")) if intent_known else None,
-        total=total,
-    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ and (re)build the comment_analysis of the metric rows they fall on. Staff write;
 A comment belongs to the submission's metric row of its date, or of the latest earlier date with metrics (the first
 one when it predates them all), so "sentiment over time" follows the content's own days. An analysis is rebuilt
 from every stored comment of its metric row, so importing the same comments twice changes nothing.
+period_sentiment() reads the analyses back for the dashboard.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ HEADER = ("platform", "post", "text", "date", "likes")
 REQUIRED = ("text", "date")
 MAX_LENGTH = 2000
 ENGINE = "circlue.ai.sentiment"
+_ZERO = Decimal(0)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -252,6 +254,102 @@ def _json(data: dict) -> str:
     import json
 
     return json.dumps(data, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class SentimentDay:
+    """Comment sentiment of one day (or of the week starting that day, over ranges longer than a month)."""
+
+    day: dt.date
+    comments: int
+    positive: int
+    negative: int
+    neutral: int
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """Comments behind the period's content: over time, topics, examples."""
+
+    days: list[SentimentDay]
+    topics: list[tuple[str, int]]
+    positive_examples: list[tuple[str, int]]
+    negative_examples: list[tuple[str, int]]
+    purchase_intent_share: Decimal | None
+    total: int
+
+
+def period_sentiment(
+    session: Session, *, start: dt.date, end: dt.date, scope: list[uuid.UUID] | None
+) -> Sentiment | None:
+    """Comment analyses of the period's metric rows, by day (by week over ranges longer than a month), with topics,
+    purchase intent and examples; `scope` limits the campaigns as circlue.repository.analytics names them (RLS: a
+    brand's own)."""
+    params = {"start": start, "end": end, "campaigns": scope}
+    rows = session.execute(
+        text(
+            "SELECT ca.metric_date, ca.total_comments, ca.positive_comments, ca.negative_comments,"
+            " ca.neutral_comments, ca.sentiment_score, ca.key_topics, ca.analysis_data"
+            " FROM public.comment_analysis ca JOIN public.performance_metrics m"
+            "   ON m.id = ca.performance_metric_id AND m.metric_date = ca.metric_date"
+            " WHERE ca.metric_date BETWEEN :start AND :end AND m.metric_date BETWEEN :start AND :end"
+            " AND (CAST(:campaigns AS uuid[]) IS NULL OR m.campaign_id = ANY(CAST(:campaigns AS uuid[])))"
+        ),
+        params,
+    ).all()
+    if not rows:
+        return None
+    days: dict[dt.date, list] = {}
+    topics: dict[str, int] = defaultdict(int)
+    positive: list[tuple[str, int]] = []
+    negative: list[tuple[str, int]] = []
+    intent_weighted = _ZERO
+    total = 0
+    weekly = (end - start).days > 31
+    intent_known = 0
+    for r in rows:
+        n = int(r.total_comments or 0)
+        # Weeks over a long range: comments come in bursts, and a day's handful says little.
+        bucket = r.metric_date - dt.timedelta(days=r.metric_date.weekday()) if weekly else r.metric_date
+        entry = days.setdefault(bucket, [0, 0, 0, 0, _ZERO])
+        entry[0] += n
+        entry[1] += int(r.positive_comments or 0)
+        entry[2] += int(r.negative_comments or 0)
+        entry[3] += int(r.neutral_comments or 0)
+        entry[4] += Decimal(r.sentiment_score or 0) * n
+        total += n
+        data = r.analysis_data or {}
+        for topic in r.key_topics or ():
+            topics[topic] += int((data.get("topic_counts") or {}).get(topic, 1))
+        if "purchase_intent_share" in data:
+            intent_known += n
+            intent_weighted += Decimal(str(data["purchase_intent_share"] or 0)) * n
+        for key, target in (("top_positive", positive), ("top_negative", negative)):
+            target.extend((c["text"], int(c.get("likes", 0))) for c in data.get(key, ()) if c.get("text"))
+        for sample in data.get("sample_comments", ()):  # the demo's own analyses
+            target = positive if sample.get("label") == "pos" else negative if sample.get("label") == "neg" else None
+            if target is not None:
+                target.append((sample["text"], 0))
+    sentiment_days = [
+        SentimentDay(d, e[0], e[1], e[2], e[3], (e[4] / e[0]).quantize(Decimal("0.01")) if e[0] else None)
+        for d, e in sorted(days.items())
+    ]
+
+    def top_examples(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        unique = {}
+        for text_, likes in items:
+            unique[text_] = max(likes, unique.get(text_, 0))
+        return sorted(unique.items(), key=lambda kv: -kv[1])[:5]
+
+    return Sentiment(
+        days=sentiment_days,
+        topics=sorted(topics.items(), key=lambda kv: -kv[1])[:15],
+        positive_examples=top_examples(positive),
+        negative_examples=top_examples(negative),
+        purchase_intent_share=(intent_weighted / intent_known * 100).quantize(Decimal("0.1")) if intent_known else None,
+        total=total,
+    )
 
 
 @dataclass(frozen=True)
