@@ -11,7 +11,7 @@ from circlue.ui.flash import show_error
 from circlue.ui.format import format_date
 from circlue.ui.i18n import t
 from circlue.ui.navigation import guard
-from circlue.ui.performance import content_table, export_callables, filters, influencer_table, kpi_tiles
+from circlue.ui.performance import content_table, export_callables, filters, influencer_table, kpi_tiles, summary
 from circlue.ui.text import md
 
 actor = guard("performance")
@@ -36,6 +36,7 @@ if not board.current.views and not board.previous.views:
     st.info(t("perf.empty"))
     st.stop()
 
+summary(board.current)
 kpi_tiles(board.current, board.previous)
 
 st.subheader(t("perf.over_time"))

@@ -43,6 +43,7 @@ def test_brand_dashboard_shows_tiles_charts_and_only_its_own_campaigns(app_engin
     for label in ("조회수", "참여수", "참여율", "매출", "집행 비용", "참여당 비용(CPE)", "ROAS"):
         assert label in labels
     assert any(m.value.startswith("₩") for m in at.metric)
+    assert "ROAS" in _texts(at) and "집행으로" in _texts(at), "the one-sentence summary is missing"
     assert len(at.get("plotly_chart")) >= 5
     with owner_engine.connect() as conn:
         own = set(conn.execute(text(

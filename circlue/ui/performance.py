@@ -34,6 +34,15 @@ def _points(current: Decimal | None, previous: Decimal | None) -> str | None:
     return f"{current - previous:+.2f}%p"
 
 
+def summary(now: Figures) -> None:
+    """One sentence that says what the period cost and what it brought."""
+    st.markdown(t(
+        "perf.summary", spend=format_krw(now.spend), views=format_count(now.views),
+        engagements=format_count(now.engagements), cpe=format_krw(now.cpe) if now.cpe is not None else "—",
+        sales=format_krw(now.sales), roas=f"{now.roas}×" if now.roas is not None else "—",
+    ))
+
+
 def kpi_tiles(now: Figures, before: Figures) -> None:
     """Two rows of tiles: reach and engagement first, money second, each with its change against `before`."""
     row = st.columns(4)

@@ -13,6 +13,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{start} ~ {end}, 직전 같은 기간({pstart} ~ {pend})과 비교",
         "en": "{start} to {end}, against the {days} days before ({pstart} to {pend})",
     },
+    "perf.summary": {
+        "ko": "이 기간 **{spend}** 집행으로 조회 **{views}**회, 참여 **{engagements}**회(참여당 {cpe}), "
+        "매출 **{sales}**(ROAS {roas})를 얻었습니다.",
+        "en": "This period **{spend}** spent bought **{views}** views and **{engagements}** engagements "
+        "({cpe} each) and **{sales}** in sales (ROAS {roas}).",
+    },
     "perf.pick_range": {"ko": "시작일과 종료일을 모두 고르세요.", "en": "Pick both a start and an end date."},
     "perf.empty": {
         "ko": "이 기간에는 성과 데이터가 없습니다. 기간이나 캠페인을 바꿔 보세요.",
