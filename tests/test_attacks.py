@@ -18,10 +18,18 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from circlue.db import Actor, _app_engine, login_unit_of_work, set_actor, unit_of_work
-from circlue.errors import ValidationError
+from circlue.errors import Forbidden, ValidationError
 from circlue.ops.demo import DEMO_PASSWORD
 from circlue.repository import users as users_repo
+from circlue.repository.comments import HEADER as COMMENT_HEADER
+from circlue.repository.partitions import ensure_metric_partitions
+from circlue.schemas.metric_rows import HEADER
+from circlue.tabular import csv_bytes
 from tests.conftest import actor_of
+from tests.test_comments import _import as _import_comments
+from tests.test_comments import content  # noqa: F401 - a fixture
+from tests.test_import import BASE, _import, _rows, clean_range, pairs  # noqa: F401 - fixtures among them
+from tests.test_partitions import FAR
 
 GLOW, LUMIERE, ADMIN = "brand.glow@circlue.demo", "brand.lumiere@circlue.demo", "admin@circlue.demo"
 
@@ -937,3 +945,171 @@ def test_a_receipt_cannot_point_anywhere_on_the_disk(receipt, app_engine, owner_
              " paid_at, receipt_url) VALUES (:s, 'enc1:x:y', 'enc1:x:z', md5(random()::text), 1, now(), :r)",
              params={"s": glow_money["settlement"], "r": receipt})
     assert _money(owner_engine) == before
+# -- Issue 10: partitions, the metrics import's staging and functions, comments ---------------------------------------
+# Fixtures and helpers come from the modules that test those features (pairs of the demo, clean-up of imported rows).
+
+@pytest.mark.parametrize("partition", ["performance_metrics_default", "audit_logs_default", "performance_metrics_{m}"])
+def test_partitions_cannot_be_read_around_the_policies(partition, app_engine):
+    """A partition has no policies of its own: the app role has no grants on it, only on the parent."""
+    name = partition.format(m=dt.date.today().strftime("y%Ym%m"))
+    for who in ("brand.glow@circlue.demo", "admin@circlue.demo"):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            _run(app_engine, actor_of(who), f"SELECT count(*) FROM {name}")
+
+
+def test_a_brand_cannot_make_partitions(app_engine):
+    with pytest.raises(Forbidden):
+        with unit_of_work(actor_of("brand.glow@circlue.demo"), engine=app_engine) as session:
+            ensure_metric_partitions(session, first=FAR, last=FAR)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(dt.date(1999, 12, 1), dt.date(2000, 1, 1)), (dt.date(2020, 1, 1), dt.date(2040, 1, 1)),
+     (dt.date(2030, 2, 1), dt.date(2030, 1, 1)), (dt.date(2099, 12, 1), dt.date(2100, 1, 1))],
+)
+def test_partition_function_refuses_bad_ranges(first, last, app_engine):
+    with pytest.raises(DBAPIError, match="dates between 2000 and 2099"):
+        with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine) as session:
+            ensure_metric_partitions(session, first=first, last=last)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT circlue_create_month_partition('users', '2030-01-01')",
+        "SELECT circlue_create_month_partition('performance_metrics', '2030-01-01')",
+        "SELECT circlue_ensure_partitions('2030-01-01', '2030-02-01')",
+    ],
+)
+def test_app_role_cannot_call_the_owner_partition_functions(statement, app_engine):
+    with pytest.raises(ProgrammingError, match="permission denied for function"):
+        _run(app_engine, actor_of("admin@circlue.demo"), statement)
+
+
+def test_owner_partition_function_refuses_other_tables(owner_engine):
+    with owner_engine.connect() as conn:
+        with pytest.raises(DBAPIError, match="not partitioned by month"):
+            conn.execute(text("SELECT circlue_create_month_partition('users; DROP TABLE users', '2030-01-01')"))
+
+
+def test_a_brand_cannot_import(app_engine, pairs):  # noqa: F811 - pytest fixtures by name
+    with pytest.raises(Forbidden):
+        _import(app_engine, csv_bytes(HEADER, _rows(pairs["contracted"][0], 1)), who="brand.glow@circlue.demo")
+
+
+@pytest.mark.parametrize("statement", ["SELECT * FROM metric_import_rows", "DELETE FROM metric_import_rows",
+                                       "UPDATE metric_import_rows SET problem = NULL"])
+def test_nobody_reads_or_changes_staged_rows(statement, app_engine):
+    for who in ("brand.glow@circlue.demo", "admin@circlue.demo"):
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            _run(app_engine, actor_of(who), statement)
+
+
+def test_a_brand_sees_no_import_history(app_engine, owner_engine, pairs, clean_range):  # noqa: F811 - pytest fixtures by name
+    _import(app_engine, csv_bytes(HEADER, _rows(pairs["contracted"][0], 2)))
+    assert _run(app_engine, actor_of("brand.glow@circlue.demo"), "SELECT count(*) FROM metric_imports")[0][0] == 0
+    assert _run(app_engine, actor_of("manager@circlue.demo"), "SELECT count(*) FROM metric_imports")[0][0] > 0
+
+
+def test_someone_elses_import_id_is_refused(app_engine, pairs):  # noqa: F811 - pytest fixtures by name
+    """Another manager's open import cannot be checked or applied, nor one that does not exist."""
+    admin, manager = actor_of("admin@circlue.demo"), actor_of("manager@circlue.demo")
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, admin)
+        import_id = session.scalar(text("SELECT circlue_metric_import_begin('x.csv', repeat('a', 64))"))
+        set_actor(session, manager)
+        for statement in ("SELECT * FROM circlue_metric_import_apply(:i)",
+                          "SELECT * FROM circlue_metric_import_problems(:i, 10)"):
+            with pytest.raises(DBAPIError, match="no import"):
+                with session.begin_nested():
+                    session.execute(text(statement), {"i": import_id})
+        with pytest.raises(DBAPIError, match="no import"):
+            with session.begin_nested():
+                session.execute(text("SELECT * FROM circlue_metric_import_apply(gen_random_uuid())"))
+        session.rollback()
+
+
+@pytest.mark.parametrize(
+    "args", ["NULL, repeat('a', 64)", "'x.csv', 'not-a-digest'", "repeat('x', 300), repeat('a', 64)"]
+)
+def test_import_begin_refuses_bad_input(args, app_engine):
+    with pytest.raises(DBAPIError, match="a file name and its SHA-256"):
+        _run(app_engine, actor_of("manager@circlue.demo"), f"SELECT circlue_metric_import_begin({args})")
+
+
+def test_a_brand_cannot_begin_an_import(app_engine):
+    with pytest.raises(DBAPIError, match="only staff may import"):
+        _run(app_engine, actor_of("brand.glow@circlue.demo"), "SELECT circlue_metric_import_begin('x.csv', repeat('a', 64))")
+
+
+def test_junk_copied_in_by_a_brand_is_never_imported(app_engine, owner_engine, pairs, clean_range):  # noqa: F811 - pytest fixtures by name
+    """A brand may COPY (INSERT) into the staging table, under an id of its choosing; the next import clears it."""
+    pair = pairs["contracted"][0]
+    brand = actor_of("brand.glow@circlue.demo")
+    with unit_of_work(brand, engine=app_engine) as session:
+        session.execute(
+            text("INSERT INTO metric_import_rows (import_id, line, campaign_id, influencer_id, platform, metric_date,"
+                 " views) VALUES (gen_random_uuid(), 2, :c, :i, :p, :d, 7770777)"),
+            {"c": pair.campaign_id, "i": pair.influencer_id, "p": pair.platform, "d": BASE},
+        )
+    result = _import(app_engine, csv_bytes(HEADER, _rows(pair, 1, start=BASE + dt.timedelta(days=5))))
+    assert result.inserted == 1
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM metric_import_rows")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM performance_metrics WHERE views = 7770777")).scalar() == 0
+
+
+def test_the_app_roles_own_metric_writes_stay_audited_row_by_row(app_engine, owner_engine, pairs, clean_range):  # noqa: F811 - pytest fixtures by name
+    """Setting circlue.import_id from the app role does not switch the per-row audit off."""
+    pair = pairs["contracted"][0]
+    with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine) as session:
+        session.execute(text("SELECT set_config('circlue.import_id', gen_random_uuid()::text, true)"))
+        metric = session.scalar(
+            text("INSERT INTO performance_metrics (campaign_id, influencer_id, platform, metric_date, views)"
+                 " VALUES (:c, :i, :p, :d, 5) RETURNING id"),
+            {"c": pair.campaign_id, "i": pair.influencer_id, "p": pair.platform, "d": BASE - dt.timedelta(days=40)},
+        )
+    with owner_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_logs WHERE entity_id = :m"), {"m": metric}).scalar() == 1
+
+
+def test_a_brand_cannot_import_or_forge_comments(app_engine, content):  # noqa: F811 - pytest fixtures by name
+    data = csv_bytes(COMMENT_HEADER, [("douyin", "", "好用", "2026-01-01", 1)])
+    with pytest.raises((ProgrammingError, DBAPIError)):
+        _import_comments(app_engine, data, submission_id=content.id, who="brand.glow@circlue.demo")
+    with pytest.raises(DBAPIError, match="row-level security"):
+        with unit_of_work(actor_of("brand.glow@circlue.demo"), engine=app_engine) as session:
+            session.execute(
+                text("INSERT INTO content_comments (content_submission_id, platform, comment_date, body, label, score,"
+                     " body_sha256) VALUES (:s, 'douyin', '2026-01-01', '가짜 칭찬', 'pos', 1, repeat('a', 64))"),
+                {"s": content.id},
+            )
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine) as session:
+            session.execute(text("DELETE FROM content_comments"))
+
+
+def test_a_brand_reads_only_its_own_metrics_through_the_partitioned_table(app_engine, owner_engine):
+    with owner_engine.connect() as conn:
+        own = conn.execute(
+            text(
+                "SELECT count(*) FROM performance_metrics m JOIN campaigns c ON c.id = m.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
+            ),
+            {"e": "brand.glow@circlue.demo"},
+        ).scalar()
+        own_analyses = conn.execute(
+            text(
+                "SELECT count(*) FROM comment_analysis ca JOIN performance_metrics m ON m.id = ca.performance_metric_id"
+                " AND m.metric_date = ca.metric_date JOIN campaigns c ON c.id = m.campaign_id"
+                " JOIN brands b ON b.id = c.brand_id JOIN users u ON u.id = b.user_id WHERE u.email = :e"
+            ),
+            {"e": "brand.glow@circlue.demo"},
+        ).scalar()
+    glow = actor_of("brand.glow@circlue.demo")
+    assert own > 0 and own_analyses > 0
+    assert _run(app_engine, glow, "SELECT count(*) FROM performance_metrics")[0][0] == own
+    assert _run(app_engine, glow, "SELECT count(*) FROM comment_analysis")[0][0] == own_analyses
+    assert _run(app_engine, actor_of(None), "SELECT count(*) FROM performance_metrics")[0][0] == 0
+    assert _run(app_engine, glow, "SELECT count(*) FROM audit_logs")[0][0] == 0

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import actor_of, statements_sent
-from tests.test_pages import _login_state
 from tests.settlement_helpers import BUYER, committed_campaign, issue, open_settlement, settlement
+from tests.test_pages import _login_state
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "views" / "settlements.py")

@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Numeric, String, Text, text
+from sqlalchemy import ARRAY, DateTime, ForeignKey, ForeignKeyConstraint, Numeric, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,7 +15,7 @@ from circlue.models.base import Base, CreatedAt, Money, Rate, UpdatedAt, UuidPk
 
 
 class PerformanceMetric(Base):
-    """One day of one influencer's numbers on one platform for one campaign."""
+    """One day of one influencer's numbers on one platform for one campaign (partitioned by month: migration 0015)."""
 
     __tablename__ = "performance_metrics"
 
@@ -26,7 +26,8 @@ class PerformanceMetric(Base):
         ForeignKey("content_submissions.id", ondelete="CASCADE")
     )
     platform: Mapped[str] = mapped_column(String(50))
-    metric_date: Mapped[dt.date]
+    # Part of the primary key: the table is partitioned by it.
+    metric_date: Mapped[dt.date] = mapped_column(primary_key=True)
     views: Mapped[int | None] = mapped_column(server_default=text("0"))
     likes: Mapped[int | None] = mapped_column(server_default=text("0"))
     comments: Mapped[int | None] = mapped_column(server_default=text("0"))
@@ -44,11 +45,18 @@ class CommentAnalysis(Base):
     """Sentiment and topics of the comments behind one metric row."""
 
     __tablename__ = "comment_analysis"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["performance_metric_id", "metric_date"],
+            ["performance_metrics.id", "performance_metrics.metric_date"],
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[UuidPk]
-    performance_metric_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("performance_metrics.id", ondelete="CASCADE")
-    )
+    performance_metric_id: Mapped[uuid.UUID]
+    # The metric row's date: the foreign key to the partitioned table carries it.
+    metric_date: Mapped[dt.date]
     total_comments: Mapped[int | None]
     positive_comments: Mapped[int | None]
     negative_comments: Mapped[int | None]

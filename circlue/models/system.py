@@ -27,7 +27,10 @@ class AuditLog(Base):
     new_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     ip_address: Mapped[str | None] = mapped_column(INET)
     user_agent: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[CreatedAt]
+    # Part of the primary key: the table is partitioned by it (migration 0015).
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), primary_key=True, server_default=text("CURRENT_TIMESTAMP")
+    )
 
 
 class Notification(Base):

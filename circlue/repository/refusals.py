@@ -184,6 +184,7 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
         Forbidden,
     ),
     (re.compile(r"a brand may .*|only admins may .*"), "허용되지 않은 변경입니다 / {0}", Forbidden),
+    (re.compile(r"only staff may .*"), "Circlue 담당자만 할 수 있습니다 / {0}", Forbidden),
     (
         re.compile(r"content cannot move from (?P<a>\S+) to (?P<b>\S+); allowed: (?P<allowed>.*)"),
         "콘텐츠를 '{a}'에서 '{b}'(으)로 바꿀 수 없습니다. 가능한 다음 상태: {allowed} / "

@@ -11,6 +11,16 @@ from circlue.db import heal_role_settings, owner_url, run_migrations
 from circlue.errors import DatabaseUnavailable
 
 
+def _ensure_partitions() -> None:
+    """This month's partitions and the next three's, at every start (also `python -m circlue partitions ensure`)."""
+    from circlue.db import operator_unit_of_work
+    from circlue.repository.partitions import ensure_partitions
+    from circlue.ui.format import today_seoul
+
+    with operator_unit_of_work() as session:
+        ensure_partitions(session, today=today_seoul(), months_ahead=3)
+
+
 @st.cache_resource(show_spinner="데이터베이스 준비 중 / preparing the database…")
 def ensure_database() -> str:
     """Start the embedded server if needed, migrate, and load demo data on a demo database's first start.
@@ -23,6 +33,7 @@ def ensure_database() -> str:
     try:
         url = owner_url()
         run_migrations(url)
+        _ensure_partitions()
         # A role may ALTER ROLE itself; nothing of ours sets per-role settings, so a start clears any.
         heal_role_settings(url)
         if settings.demo_mode:

@@ -34,6 +34,10 @@ PAGES: tuple[PageSpec, ...] = (
     # Content review (issue 8): everyone reviews what they may see; staff prepare content for influencers.
     PageSpec("views/review.py", "nav.review", "review", ":material/rate_review:", ALL),
     PageSpec("views/content.py", "nav.content", "content", ":material/movie_edit:", STAFF),
+    # Performance analytics (issue 10).
+    PageSpec("views/performance.py", "nav.performance", "performance", ":material/monitoring:", ALL),
+    PageSpec("views/compare.py", "nav.compare", "compare", ":material/compare_arrows:", STAFF),
+    PageSpec("views/metrics_import.py", "nav.metrics_import", "metrics-import", ":material/upload_file:", STAFF),
     PageSpec("views/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
     PageSpec("views/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
     PageSpec("views/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),

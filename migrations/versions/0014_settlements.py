@@ -538,7 +538,22 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop what upgrade added; folded settlements stay folded (their invoices and payments moved with them)."""
+    """Drop what upgrade added; folded settlements stay folded (their invoices and payments moved with them).
+
+    Refuses while amending invoices exist: without amends_invoice_id their negative amounts would lose the invoice
+    they correct, and no later upgrade could tell them apart from a wrong entry.
+    """
+    op.execute(
+        """
+        DO $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM public.tax_invoices WHERE amends_invoice_id IS NOT NULL) THEN
+                RAISE EXCEPTION 'amending invoices (수정세금계산서) exist: they cannot be kept below 0014';
+            END IF;
+        END
+        $$
+        """
+    )
     op.execute("REVOKE UPDATE (payment_method, transaction_id, transaction_id_bidx) ON payments FROM circlue_app")
     op.execute("GRANT UPDATE, DELETE ON settlements, tax_invoices, payments TO circlue_app")
     for table, name, _body in reversed(POLICIES):

@@ -26,6 +26,8 @@ def main() -> None:
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--out", default=str(ROOT / "test-artifacts" / "screens"))
     parser.add_argument("--login", action="store_true", help="also the login page")
+    parser.add_argument("--height", type=int, default=900, help="window height: Streamlit scrolls inside the page, so"
+                        " a long page needs a tall window to be seen whole")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -37,7 +39,7 @@ def main() -> None:
             page.screenshot(path=str(out / "login.png"), full_page=True)
             context.close()
         for role in args.roles.split(","):
-            context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
+            context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": args.height})
             page = context.new_page()
             open_login(page, url)
             submit_login(page, ROLES[role])

@@ -63,6 +63,7 @@ class Builder(
         self.write(CampaignTargetContent)
         # Content goes through its workflows as the people who make and review it (circlue.ops.demo.content).
         self.walk_content()
+        self.ensure_metric_partitions()
         self.write(
             PerformanceMetric,
             CommentAnalysis,

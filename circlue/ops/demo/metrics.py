@@ -7,9 +7,11 @@ import math
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from circlue.metrics import engagement_rate
 from circlue.models import CommentAnalysis, PerformanceMetric
 from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, Pick, round_won
 from circlue.ops.demo.content_data import COMMENTS_NEGATIVE, COMMENTS_NEUTRAL, COMMENTS_POSITIVE, TOPICS
+from circlue.repository.partitions import ensure_metric_partitions
 
 
 def _rate(value: float) -> Decimal:
@@ -37,8 +39,6 @@ class MetricsMixin(BuilderBase):
             comments = int(likes * r.uniform(0.04, 0.1))
             shares = int(views * share_rate * r.uniform(0.7, 1.3))
             saves = int(views * save_rate * r.uniform(0.7, 1.3))
-            # Xiaohongshu's interactions are likes + saves + comments; the others count shares too.
-            interactions = likes + saves + comments + (0 if pick.platform == "xiaohongshu" else shares)
             ctr = r.uniform(2.0, 6.0) if live else r.uniform(0.5, 2.0)
             cvr = r.uniform(1.0, 8.0) if live else r.uniform(0.5, 3.0)
             orders = views * ctr / 100 * cvr / 100
@@ -54,15 +54,27 @@ class MetricsMixin(BuilderBase):
                 comments=comments,
                 shares=shares,
                 saves=saves,
-                engagement_rate=_rate(interactions / views * 100) if views else Decimal("0.00"),
+                engagement_rate=min(
+                    engagement_rate(
+                        pick.platform, views=views, likes=likes, comments=comments, shares=shares, saves=saves
+                    )
+                    or Decimal("0.00"),
+                    Decimal("999.99"),
+                ),
                 click_through_rate=_rate(ctr),
                 conversion_rate=_rate(cvr),
                 sales_amount=round_won(Decimal(orders * r.uniform(1.0, 1.6)) * price, 100),
             )
             if day % 7 == 0 and comments > 0:
-                self.plan_comment_analysis(metric_id, comments, kind)
+                self.plan_comment_analysis(metric_id, first + dt.timedelta(days=day), comments, kind)
 
-    def plan_comment_analysis(self, metric_id: uuid.UUID, total: int, kind: str) -> None:
+    def ensure_metric_partitions(self) -> None:
+        """Month partitions for every planned metric date, so no demo row waits in the DEFAULT partition."""
+        dates = [row["metric_date"] for row in self.rows.get(PerformanceMetric, [])]
+        if dates:
+            ensure_metric_partitions(self.session, first=min(dates), last=max(dates))
+
+    def plan_comment_analysis(self, metric_id: uuid.UUID, metric_date: dt.date, total: int, kind: str) -> None:
         """Queue a sentiment summary of one metric row's comments."""
         r = self.rng
         positive = int(total * r.uniform(0.55, 0.8))
@@ -77,6 +89,7 @@ class MetricsMixin(BuilderBase):
         self.put(
             CommentAnalysis,
             performance_metric_id=metric_id,
+            metric_date=metric_date,
             total_comments=total,
             positive_comments=positive,
             negative_comments=negative,

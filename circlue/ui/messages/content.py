@@ -79,8 +79,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.waiting": {"ko": "대기", "en": "Waiting"},
     "col.kind": {"ko": "종류", "en": "Kind"},
     "col.type": {"ko": "유형", "en": "Type"},
-    "col.influencer": {"ko": "인플루언서", "en": "Influencer"},
-    "col.campaign": {"ko": "캠페인", "en": "Campaign"},
     "waiting.days": {"ko": "{n}일", "en": "{n} d"},
     "waiting.hours": {"ko": "{n}시간", "en": "{n} h"},
     "home.content_waiting": {"ko": "검토 대기 콘텐츠", "en": "Content waiting for review"},

@@ -76,6 +76,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "home.admin.users": {"ko": "역할별 사용자", "en": "Users by role"},
     "home.admin.locked": {"ko": "잠긴 계정", "en": "Locked accounts"},
     "col.title": {"ko": "제목", "en": "Title"},
+    "col.campaign": {"ko": "캠페인", "en": "Campaign"},
+    "col.influencer": {"ko": "인플루언서", "en": "Influencer"},
     "col.brand": {"ko": "브랜드", "en": "Brand"},
     "col.product": {"ko": "제품", "en": "Product"},
     "col.status": {"ko": "상태", "en": "Status"},

@@ -1,0 +1,1 @@
+"""Offline AI helpers: Chinese comment sentiment (personas and matching will live here too)."""
