@@ -8,9 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from circlue.schemas.common import AgeRange, Input, OptionalText, RequiredLine, Won
+from circlue.schemas.common import AgeRange, Input, RequiredLine, Won, optional_text
 
 AD_TYPES = ("branding", "live-commerce")
+# The influencer pool's categories (influencers.category, in Chinese as the platforms use them); a campaign may
+# name others too.
+INFLUENCER_CATEGORIES = ("美妆", "护肤", "时尚", "穿搭", "美食", "生活方式", "旅行", "健身", "母婴")
 
 CAMPAIGN_LABELS = {
     "brand_id": "브랜드 / brand",
@@ -50,7 +53,7 @@ class CampaignInput(Input):
     brand_id: uuid.UUID
     product_id: uuid.UUID
     title: Annotated[RequiredLine, Field(max_length=200)]
-    description: Annotated[OptionalText, Field(max_length=5000)] = None
+    description: optional_text(5000) = None
     budget: Annotated[Won, Field(gt=0)]
     campaign_start_date: dt.date
     campaign_end_date: dt.date
@@ -85,8 +88,8 @@ class TargetContentInput(Input):
     influencer_categories: Annotated[list[ShortItem], Field(max_length=20)] = []
     target_age: AgeRange = None
     usp_importance: Annotated[int, Field(ge=1, le=5)] = 3
-    influencer_impact: Annotated[OptionalText, Field(max_length=2000)] = None
-    additional_description: Annotated[OptionalText, Field(max_length=5000)] = None
+    influencer_impact: optional_text(2000) = None
+    additional_description: optional_text(5000) = None
     secondary_content_usage: bool = False
 
 
@@ -95,7 +98,7 @@ class ProposalInput(Input):
 
     proposed_fee: Won
     deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = []
-    additional_terms: Annotated[OptionalText, Field(max_length=2000)] = None
+    additional_terms: optional_text(2000) = None
 
 
 class AgreementInput(Input):

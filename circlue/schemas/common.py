@@ -133,17 +133,29 @@ def _whole_won(value: Decimal | None) -> Decimal | None:
 
 
 OptionalText = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(_no_controls)]
-"""Free text, blank meaning none; control characters refused (length set per field with Field(max_length=...))."""
+"""Free text, blank meaning none; control characters refused. For a length limit use optional_text(n): a
+Field(max_length=...) added around this type is applied to None too, and a blank form field then crashes."""
+
+
+def optional_text(max_length: int) -> Any:
+    """Free text of at most `max_length` characters, blank meaning none; control characters refused.
+
+    The limit sits inside, before the validators, so pydantic checks it on text only, never on None.
+    """
+    return Annotated[
+        str | None, pydantic.Field(max_length=max_length), BeforeValidator(_empty_to_none), AfterValidator(_no_controls)
+    ]
 
 RequiredLine = Annotated[str, AfterValidator(_no_controls), AfterValidator(_one_line), pydantic.Field(min_length=1)]
 """A required single line (a name, a title): not blank after trimming."""
 
 HttpUrl = Annotated[
     str | None,
+    # The limit first: placed after the validators it would be applied to None (a blank field) and crash.
+    pydantic.Field(max_length=255),
     BeforeValidator(_empty_to_none),
     AfterValidator(_no_controls),
     AfterValidator(_http_url),
-    pydantic.Field(max_length=255),
 ]
 """An http(s) address or nothing."""
 
