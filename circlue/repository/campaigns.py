@@ -474,3 +474,33 @@ def pipeline_board(
         for status in CAMPAIGN_STATUSES
         if status in shown
     ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something a form lets the user pick: its id and the name shown."""
+
+    id: uuid.UUID
+    name: str
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """A product a campaign may promote, with the brand it belongs to."""
+
+    id: uuid.UUID
+    brand_id: uuid.UUID
+    name: str
+
+
+def brand_choices(session: Session) -> list[Choice]:
+    """The brands the acting user may pick, by name (RLS: a brand user sees its own)."""
+    return [Choice(*r) for r in session.execute(select(Brand.id, Brand.name).order_by(Brand.name, Brand.id))]
+
+
+def product_choices(session: Session, *, brand_id: uuid.UUID | None = None) -> list[ProductChoice]:
+    """Products by brand and name, of one brand or of every brand the acting user sees."""
+    stmt = select(Product.id, Product.brand_id, Product.name).order_by(Product.brand_id, Product.name, Product.id)
+    if brand_id is not None:
+        stmt = stmt.where(Product.brand_id == brand_id)
+    return [ProductChoice(*r) for r in session.execute(stmt)]
