@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import plotly.graph_objects as go
 
-from circlue.ui.i18n import status_label
+from circlue.ui.format import format_krw
+from circlue.ui.i18n import status_label, t
 
 
 def stage_bar(per_status: dict[str, int]) -> go.Figure:
@@ -25,5 +28,44 @@ def stage_bar(per_status: dict[str, int]) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"autorange": "reversed"},
         xaxis={"dtick": 1},
+    )
+    return fig
+
+
+def budget_bar(budget: Decimal, agreed: Decimal, pending: Decimal) -> go.Figure:
+    """One stacked bar against the budget: fees agreed, fees proposed but not agreed yet, what is left.
+
+    A red line marks the budget when agreed and proposed fees together go past it.
+    """
+    left = max(budget - agreed - pending, Decimal(0))
+    parts = (
+        (t("budget.agreed"), agreed, "#5B4BDB"),
+        (t("budget.pending"), pending, "#B9B2F0"),
+        (t("budget.left"), left, "#E5E7EB"),
+    )
+    fig = go.Figure()
+    for name, amount, colour in parts:
+        fig.add_trace(
+            go.Bar(
+                x=[float(amount)],
+                y=[""],
+                orientation="h",
+                name=f"{name} {format_krw(amount)}",
+                marker_color=colour,
+                hovertemplate=f"{name}: {format_krw(amount)}<extra></extra>",
+            )
+        )
+    if agreed + pending > budget:
+        fig.add_vline(x=float(budget), line_color="#C62828", line_width=3)
+    # The amounts are in the legend, in full: an axis would only repeat them, cut short.
+    fig.update_layout(
+        barmode="stack",
+        height=170,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        xaxis={"visible": False, "range": [0, float(max(budget, agreed + pending))]},
+        yaxis={"visible": False},
+        legend={"orientation": "v", "yanchor": "top", "y": -0.05, "x": 0, "traceorder": "normal"},
+        bargap=0.1,
+        showlegend=True,
     )
     return fig

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from circlue.ui.messages import core
+from circlue.ui.messages import core, pipeline
 
 # Add a domain's module here; catalog() refuses a key defined twice.
-MODULES = (core,)
+MODULES = (core, pipeline)
 
 
 def catalog() -> dict[str, dict[str, str]]:
