@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from circlue.db import unit_of_work
 from circlue.errors import DatabaseUnavailable
+from circlue.repository import notifications as notifications_repo
 from circlue.ui import auth
 from circlue.ui.bootstrap import ensure_database
 from circlue.ui.i18n import LANGUAGES, t
@@ -40,4 +42,7 @@ with st.sidebar:
         auth.logout()
         st.rerun()
 
-build_navigation(actor.role).run()
+# One count per run: the inbox's menu entry says how many notifications wait ("알림 (3)").
+with unit_of_work(actor) as session:
+    unread = notifications_repo.unread_count(session)
+build_navigation(actor.role, unread=unread).run()

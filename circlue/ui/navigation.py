@@ -23,11 +23,16 @@ class PageSpec:
     url_path: str
     icon: str
     roles: tuple[str, ...]
+    hidden: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "home", ":material/home:", ALL),
-    PageSpec("pages/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
+    PageSpec("pages/pipeline.py", "nav.campaigns", "pipeline", ":material/view_kanban:", ALL),
+    PageSpec("pages/campaign_new.py", "nav.campaign_new", "campaign_new", ":material/add_circle:", ALL),
+    # Opened from the board, the inbox or after creating one (?id=<uuid>); not a menu entry of its own.
+    PageSpec("pages/campaign.py", "nav.campaign", "campaign", ":material/campaign:", ALL, hidden=True),
+    PageSpec("pages/inbox.py", "nav.inbox", "inbox", ":material/notifications:", ALL),
     PageSpec("pages/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
     PageSpec("pages/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
     PageSpec("pages/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
@@ -41,11 +46,28 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
-def build_navigation(role: str) -> st.navigation:
-    """st.navigation over the role's pages; the home page is the default landing."""
+def page_path(url_path: str) -> str:
+    """The file of the page at `url_path`, for st.page_link and st.switch_page."""
+    return _BY_URL[url_path].path
+
+
+def _title(page: PageSpec, unread: int) -> str:
+    title = t(page.title_key)
+    return f"{title} ({unread:,})" if page.url_path == "inbox" and unread else title
+
+
+def build_navigation(role: str, *, unread: int = 0) -> st.navigation:
+    """st.navigation over the role's pages; the home page is the default landing; the inbox shows `unread`."""
     return st.navigation(
         [
-            st.Page(p.path, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=p.url_path == "home")
+            st.Page(
+                p.path,
+                title=_title(p, unread),
+                url_path=p.url_path,
+                icon=p.icon,
+                default=p.url_path == "home",
+                visibility="hidden" if p.hidden else "visible",
+            )
             for p in pages_for(role)
         ]
     )
