@@ -103,15 +103,16 @@ with act:
             st.info(t("campaign.confirm_check", **figures))
     seen = drawn_with(f"move_seen_{cid}", campaign.status)
     if campaign.moves:
+        # Keyed by the status too: after a move the next one starts with an empty note (a refused one keeps it).
         with st.form(f"move_{cid}"):
             target = st.radio(
                 t("campaign.move_to"),
                 options=campaign.moves,
                 format_func=lambda s: f"{t(f'move.{s}')} (→ {status_label(s)})",
-                key=f"move_to_{cid}",
+                key=f"move_to_{cid}_{campaign.status}",
             )
             note = st.text_area(
-                t("campaigns.note"), max_chars=1000, height=80, key=f"move_note_{cid}",
+                t("campaigns.note"), max_chars=1000, height=80, key=f"move_note_{cid}_{campaign.status}",
                 placeholder=t("campaign.note_hint"),
             )
             moved = st.form_submit_button(t("campaign.move"), type="primary", icon=":material/arrow_forward:")
@@ -267,12 +268,20 @@ if staff:
             st.caption(t("invitations.none"))
         else:
             by_id = {i.id: i for i in invitations}
+            # The label must not change with the status: the selectbox would lose its pick when it does.
             picked = st.selectbox(
                 t("invitation.pick"), options=list(by_id),
-                format_func=lambda i: f"{by_id[i].influencer} · {invitation_label(by_id[i].status)}",
+                format_func=lambda i: f"{by_id[i].influencer} · {platform_label(by_id[i].platform)}",
                 key=f"handle_{cid}",
             )
             inv = by_id[picked]
+            st.caption(
+                " · ".join(
+                    [f"{t('col.status')}: **{invitation_label(inv.status)}**"]
+                    + ([f"{t('invitations.proposed_fee')} {format_krw(inv.proposed_fee)}"] if inv.proposed_fee else [])
+                    + ([f"{t('invitations.ad_fee')} {format_krw(inv.ad_fee)}"] if inv.ad_fee else [])
+                )
+            )
             key = str(inv.id)
             inv_seen = drawn_with(f"invitation_seen_{key}", inv.status)
             if inv.status in ("invited", "proposed"):

@@ -74,6 +74,14 @@ def _errors(at) -> list[str]:
     return [e.value for e in at.error]
 
 
+def _move(at, campaign_id, to: str, note: str | None = None):
+    """Pick a move in the campaign page's form (keyed by campaign and status), type a note, send it."""
+    next(r for r in at.radio if r.key.startswith(f"move_to_{campaign_id}_")).set_value(to)
+    if note is not None:
+        next(a for a in at.text_area if a.key.startswith(f"move_note_{campaign_id}_")).input(note)
+    return at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+
+
 # -- every page, every role ---------------------------------------------------------------------------------------
 
 
@@ -233,7 +241,7 @@ def test_campaign_page_shows_summary_track_and_history(open_page, make_campaign)
     assert "₩50,000,000" in html
     # Timeline: creating, then the moves the factory made.
     assert html.count("<li>") == 3
-    assert [r.label for r in at.radio if r.key == f"move_to_{campaign_id}"] == ["할 일"]
+    assert [r.label for r in at.radio if r.key.startswith(f"move_to_{campaign_id}_")] == ["할 일"]
     assert at.get("plotly_chart"), "budget use chart"
 
 
@@ -251,9 +259,7 @@ def test_unknown_or_foreign_campaign_shows_a_message(open_page, make_campaign):
 def test_move_with_a_note_writes_history(open_page, make_campaign, owner_engine, users_by_email):
     campaign_id = make_campaign("submitted")
     at = open_page(MANAGER, "pages/campaign.py", id=str(campaign_id))
-    at.radio(key=f"move_to_{campaign_id}").set_value("recruiting")
-    at.text_area(key=f"move_note_{campaign_id}").input("브랜드 승인 완료, 모집 시작")
-    at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+    _move(at, campaign_id, "recruiting", "브랜드 승인 완료, 모집 시작")
     assert not at.exception, at.exception
     assert any("→ 모집 중" in s.value for s in at.success)
     with owner_engine.connect() as conn:
@@ -271,8 +277,7 @@ def test_move_with_a_note_writes_history(open_page, make_campaign, owner_engine,
 def test_cancelling_needs_a_reason(open_page, make_campaign, owner_engine):
     campaign_id = make_campaign("submitted")
     at = open_page(MANAGER, "pages/campaign.py", id=str(campaign_id))
-    at.radio(key=f"move_to_{campaign_id}").set_value("cancelled")
-    at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+    _move(at, campaign_id, "cancelled")
     assert "취소하려면 메모에 사유를 적어 주세요." in _errors(at)
     with owner_engine.connect() as conn:
         assert conn.execute(text("SELECT status FROM campaigns WHERE id = :c"), {"c": campaign_id}).scalar() == "submitted"
@@ -284,9 +289,7 @@ def test_a_stale_move_form_is_told_to_reload(open_page, make_campaign, app_engin
     # Someone else moves it after the page was drawn; the form still says 'submitted'.
     with unit_of_work(actor_of(ADMIN), engine=app_engine) as session:
         campaigns_repo.advance_campaign(session, campaign_id=campaign_id, to="recruiting", expected_status="submitted")
-    at.radio(key=f"move_to_{campaign_id}").set_value("cancelled")
-    at.text_area(key=f"move_note_{campaign_id}").input("중복 캠페인")
-    at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+    _move(at, campaign_id, "cancelled", "중복 캠페인")
     assert not at.exception
     assert any("새로고침" in e for e in _errors(at)), _errors(at)
 
@@ -294,7 +297,7 @@ def test_a_stale_move_form_is_told_to_reload(open_page, make_campaign, app_engin
 def test_brand_sees_only_its_moves(open_page, make_campaign):
     campaign_id = make_campaign("recruiting")
     at = open_page(GLOW, "pages/campaign.py", id=str(campaign_id))
-    assert not [r for r in at.radio if r.key == f"move_to_{campaign_id}"]
+    assert not [r for r in at.radio if r.key.startswith(f"move_to_{campaign_id}_")]
     assert "이 단계의 다음 진행은 Circlue 담당자가 합니다." in [c.value for c in at.caption]
     assert not [m for m in at.multiselect if m.key.startswith("invite_pick")], "brands do not invite"
 
@@ -407,16 +410,14 @@ def test_brand_confirms_only_within_budget_and_sees_both_figures(open_page, make
             campaigns_repo.advance_campaign(session, campaign_id=campaign_id, to=target, expected_status=current)
     at = open_page(GLOW, "pages/campaign.py", id=str(campaign_id))
     assert any("₩11,000,000" in w.value and "₩10,000,000" in w.value for w in at.warning)
-    at.radio(key=f"move_to_{campaign_id}").set_value("confirmed")
-    at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+    _move(at, campaign_id, "confirmed")
     assert any("₩11,000,000" in e and "₩10,000,000" in e for e in _errors(at)), _errors(at)
     with owner_engine.begin() as conn:
         assert conn.execute(text("SELECT status FROM campaigns WHERE id = :c"), {"c": campaign_id}).scalar() == "revising"
         conn.execute(text("UPDATE campaigns SET budget = 12000000 WHERE id = :c"), {"c": campaign_id})
     at = open_page(GLOW, "pages/campaign.py", id=str(campaign_id))
     assert any("₩11,000,000" in i.value for i in at.info), "the brand sees what confirming commits to"
-    at.radio(key=f"move_to_{campaign_id}").set_value("confirmed")
-    at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+    _move(at, campaign_id, "confirmed")
     assert any("→ 확정" in s.value for s in at.success), _errors(at)
 
 
@@ -545,8 +546,7 @@ def test_brand_creates_for_its_own_brand_then_submits_it(open_page, owner_engine
     try:
         assert at.header[0].value == "브랜드가 만든 캠페인", _errors(at)
         campaign_id = at.query_params["id"]
-        at.radio(key=f"move_to_{campaign_id}").set_value("submitted")
-        at.button(key=f"FormSubmitter:move_{campaign_id}-진행").click().run()
+        _move(at, campaign_id, "submitted")
         assert any("→ 제출됨" in s.value for s in at.success), _errors(at)
         with owner_engine.connect() as conn:
             assert conn.execute(
