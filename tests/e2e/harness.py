@@ -97,3 +97,54 @@ def submit_login(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("이메일").fill(email)
     page.get_by_label("비밀번호").fill(password)
     page.locator("[data-testid='stFormSubmitButton'] button").click()
+
+
+# Watches the app's script state: counts its changes and notes when it last became idle (performance.now()).
+# The whole body is observed (subtree), so a re-mounted stApp element is still seen.
+_WATCH = """() => {
+  if (window.circlueRuns) window.circlueRuns.observer.disconnect();
+  const runs = {changes: 0, idleAt: null, start: performance.now()};
+  runs.observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.target.getAttribute("data-testid") !== "stApp") continue;
+      runs.changes += 1;
+      if (record.target.getAttribute("data-test-script-state") === "notRunning") runs.idleAt = performance.now();
+    }
+  });
+  runs.observer.observe(document.body, {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+  window.circlueRuns = runs;
+}"""
+_RAN = """() => window.circlueRuns.changes > 0
+  && document.querySelector("[data-testid='stApp']").getAttribute("data-test-script-state") === "notRunning" """
+
+
+def rerun(page, action, *, timeout_ms: int = 60_000, settle_ms: int = 250) -> float:
+    """Do `action` (which makes the app rerun) and wait until it is idle again; return the seconds it took.
+
+    Measured in the browser from just before the action until the script state last became notRunning, with a
+    MutationObserver, so neither a fixed sleep nor Playwright's polling is counted; `settle_ms` of quiet after
+    that makes sure a second rerun (a switch_page, a flash) is waited for too.
+    """
+    page.evaluate(_WATCH)
+    action()
+    page.wait_for_function(_RAN, timeout=timeout_ms)
+    while True:
+        changes = page.evaluate("() => window.circlueRuns.changes")
+        page.wait_for_timeout(settle_ms)
+        if page.evaluate("() => window.circlueRuns.changes") == changes:
+            page.wait_for_function(_RAN, timeout=timeout_ms)
+            break
+    return page.evaluate("() => (window.circlueRuns.idleAt - window.circlueRuns.start) / 1000")
+
+
+def sidebar(page, url: str, path: str) -> None:
+    """Open a page from the sidebar menu (in-session navigation) and wait until it has run."""
+    href = "/" if path == "home" else f"/{path}"
+    rerun(page, lambda: page.locator(f"[data-testid='stSidebarNav'] a[href$='{href}']").first.click())
+    page.wait_for_url(f"{url}{href}*")
+
+
+def choose(page, where: str, option: str, *, exact: bool = False) -> None:
+    """Pick `option` in the selectbox or multiselect inside `where` (a CSS selector such as .st-key-x)."""
+    page.locator(where).get_by_role("combobox").first.click()
+    page.get_by_role("option", name=option, exact=exact).first.click()
