@@ -27,7 +27,9 @@ def stage_bar(per_status: dict[str, int]) -> go.Figure:
         height=420,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"autorange": "reversed"},
-        xaxis={"dtick": 1},
+        # Whole numbers: one tick per campaign while there are few; plotly's own spacing beyond (dtick=1 with
+        # thousands of campaigns drew thousands of ticks and froze the browser).
+        xaxis={"dtick": 1} if max(per_status.values(), default=0) <= 10 else {"tickformat": ",d"},
     )
     return fig
 
