@@ -8,7 +8,7 @@ from circlue.repository import notifications as notifications_repo
 from circlue.ui import auth
 from circlue.ui.bootstrap import ensure_database
 from circlue.ui.i18n import LANGUAGES, t
-from circlue.ui.navigation import build_navigation, login_navigation
+from circlue.ui.navigation import UNREAD_CAP, build_navigation, login_navigation
 from circlue.ui.text import md
 
 st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
@@ -42,7 +42,7 @@ with st.sidebar:
         auth.logout()
         st.rerun()
 
-# One count per run: the inbox's menu entry says how many notifications wait ("알림 (3)").
+# One count per run, stopped at 100: the inbox's menu entry says how many notifications wait ("알림 (3)", "99+").
 with unit_of_work(actor) as session:
-    unread = notifications_repo.unread_count(session)
+    unread = notifications_repo.unread_count(session, up_to=UNREAD_CAP)
 build_navigation(actor.role, unread=unread).run()

@@ -595,6 +595,7 @@ def test_menu_entry_shows_the_unread_count():
     from circlue.ui.navigation import _BY_URL, _title
 
     assert _title(_BY_URL["inbox"], 3) == "알림 (3)"
+    assert _title(_BY_URL["inbox"], 99) == "알림 (99)" and _title(_BY_URL["inbox"], 100) == "알림 (99+)"
     assert _title(_BY_URL["inbox"], 0) == "알림"
     assert _title(_BY_URL["pipeline"], 3) == "캠페인"
 

@@ -51,9 +51,15 @@ def page_path(url_path: str) -> str:
     return _BY_URL[url_path].path
 
 
+# The menu counts unread notifications up to here; beyond, it says 99+.
+UNREAD_CAP = 100
+
+
 def _title(page: PageSpec, unread: int) -> str:
     title = t(page.title_key)
-    return f"{title} ({unread:,})" if page.url_path == "inbox" and unread else title
+    if page.url_path != "inbox" or not unread:
+        return title
+    return f"{title} ({UNREAD_CAP - 1}+)" if unread >= UNREAD_CAP else f"{title} ({unread})"
 
 
 def build_navigation(role: str, *, unread: int = 0) -> st.navigation:
