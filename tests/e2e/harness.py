@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -29,12 +30,18 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server() -> Iterator[str]:
-    """`streamlit run app.py` with DATABASE_URL unset and a new CIRCLUE_DATA_DIR; yields its URL."""
+def streamlit_server(database_url: str | None = None) -> Iterator[str]:
+    """`streamlit run app.py` with a new CIRCLUE_DATA_DIR; yields its URL.
+
+    Without `database_url` the app starts its embedded database with demo data, as `make run` does; with one
+    (an owner URL of a migrated database with the demo accounts, as benchmarks build) it uses that database.
+    """
     data_dir = Path(tempfile.mkdtemp(prefix="circlue-e2e-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "READ_DATABASE_URL", "CIRCLUE_SECRET_KEY")}
     env["CIRCLUE_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env |= {"DATABASE_URL": database_url, "CIRCLUE_DEMO": "0", "CIRCLUE_SECRET_KEY": secrets.token_urlsafe(32)}
     log_path = data_dir / "streamlit.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -140,6 +147,8 @@ def rerun(page, action, *, timeout_ms: int = 60_000, settle_ms: int = 250) -> fl
 def sidebar(page, url: str, path: str) -> None:
     """Open a page from the sidebar menu (in-session navigation) and wait until it has run."""
     href = "/" if path == "home" else f"/{path}"
+    if page.url.split("?")[0].rstrip("/") == f"{url}{href}".rstrip("/"):
+        return  # already there: the click would not rerun
     rerun(page, lambda: page.locator(f"[data-testid='stSidebarNav'] a[href$='{href}']").first.click())
     page.wait_for_url(f"{url}{href}*")
 
