@@ -84,7 +84,9 @@ overdue = sum(card.overdue for card in cards)
 summary = t("board.summary", n=format_count(total), budget=format_krw(sum(c.budget for c in columns)))
 if overdue:
     summary += " · " + t("board.overdue_shown", n=format_count(overdue))
-st.caption(summary)
+# Said above the board: below it, the tallest column can push the line out of sight.
+st.caption(summary + "  \n" + (t("board.table_hint", n=format_count(TABLE_ROWS)) if view == "table"
+                               else t("board.hint", n=BOARD_CARDS)))
 
 by_id = {card.id: card for card in cards}
 picked = open_cell.selectbox(
@@ -114,7 +116,6 @@ if view == "table":
             t("board.col.days"): [c.days_in_stage for c in cards],
         }
     )
-    st.caption(t("board.table_hint", n=format_count(TABLE_ROWS)))
     selection = st.dataframe(
         frame, hide_index=True, on_select="rerun", selection_mode="single-row", key="board_table", height=560
     )
@@ -123,4 +124,3 @@ if view == "table":
         st.switch_page(page_path("campaign"), query_params={"id": str(cards[rows[0]].id)})
 else:
     st.html(board_html(columns))
-    st.caption(t("board.hint", n=BOARD_CARDS))

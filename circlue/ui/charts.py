@@ -62,7 +62,7 @@ def budget_bar(budget: Decimal, agreed: Decimal, pending: Decimal) -> go.Figure:
     # The amounts are in the legend, in full: an axis would only repeat them, cut short.
     fig.update_layout(
         barmode="stack",
-        height=170,
+        height=140,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"visible": False, "range": [0, float(max(budget, agreed + pending))]},
         yaxis={"visible": False},

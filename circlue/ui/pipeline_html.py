@@ -39,6 +39,7 @@ _PHASES: dict[str, str] = {
 _CSS = """<style>
 .cl-board{display:flex;gap:10px;overflow-x:auto;padding:2px 2px 10px;align-items:flex-start}
 .cl-col{flex:0 0 218px;background:#F5F4FB;border-radius:10px;padding:8px 8px 6px;border-top:4px solid var(--phase)}
+.cl-col.cl-none{flex-basis:112px;background:#FAFAFC}
 .cl-col-h{display:flex;justify-content:space-between;align-items:baseline;gap:6px}
 .cl-col-h b{font-size:.92rem;color:#1F2937}
 .cl-n{font-size:.8rem;font-weight:600;color:#fff;background:var(--phase);border-radius:9px;padding:0 7px}
@@ -119,11 +120,14 @@ def board_html(columns: Iterable[BoardColumn]) -> str:
     """Columns side by side (scrolling sideways), each with its totals, its cards and a '+N more' line."""
     parts = ['<div class="cl-board">']
     for column in columns:
+        # An empty stage keeps its place in the pipeline but only as wide as its name, so the cards come into view.
+        empty = " cl-none" if column.count == 0 else ""
         parts.append(
-            f'<section class="cl-col" style="--phase:{_PHASES[column.status]}" data-status="{escape(column.status)}">'
+            f'<section class="cl-col{empty}" style="--phase:{_PHASES[column.status]}"'
+            f' data-status="{escape(column.status)}">'
             f'<div class="cl-col-h"><b>{escape(status_label(column.status))}</b>'
             f'<span class="cl-n">{column.count:,}</span></div>'
-            f'<div class="cl-sum">{escape(format_krw(column.budget))}</div>'
+            f'<div class="cl-sum">{escape(format_krw(column.budget)) if column.count else "&nbsp;"}</div>'
         )
         for card in column.cards:
             late = " cl-late" if card.overdue else ""

@@ -89,6 +89,8 @@ def open_campaign(page, url: str, status: str) -> bool:
     wait_idle(page)
     card = page.locator(f"section.cl-col[data-status='{status}'] a[data-circlue-page]")
     if card.count() == 0:
+        card = page.locator("section.cl-col a[data-circlue-page]")  # another stage's, then
+    if card.count() == 0:
         return False
     card.first.click()
     page.wait_for_url(f"{url}/campaign?id=*")
