@@ -210,6 +210,22 @@ def _act(action, message: str) -> None:
         flash(message)
 
 
+def _won(name: str, value: float | None) -> dict[str, Decimal]:
+    """A number input's amount as whole won, or nothing (the schema then says it is required)."""
+    return {name: Decimal(int(value))} if value is not None else {}
+
+
+def _record(invitation: tuple[uuid.UUID, str], use_case, field: str, schema, values: dict, message: str) -> None:
+    """Parse one invitation form with its schema and run its use case; `invitation` is (id, status the user saw)."""
+    invitation_id, seen = invitation
+    _act(
+        lambda s: use_case(
+            s, invitation_id=invitation_id, expected_status=seen, **{field: parse(schema, INVITATION_LABELS, **values)}
+        ),
+        message,
+    )
+
+
 if staff:
     invite_col, handle_col = st.columns(2, gap="large")
     with invite_col:
@@ -301,19 +317,12 @@ if staff:
                     )
                     record = st.form_submit_button(t("invitation.record"), icon=":material/edit_note:")
                 if record:
-                    _act(
-                        lambda s: invitations_repo.record_proposal(
-                            s,
-                            invitation_id=inv.id,
-                            proposal=parse(
-                                ProposalInput,
-                                INVITATION_LABELS,
-                                **({"proposed_fee": Decimal(int(fee))} if fee is not None else {}),
-                                deliverables=[line.strip() for line in deliverables.splitlines() if line.strip()],
-                                additional_terms=terms,
-                            ),
-                            expected_status=inv_seen,
-                        ),
+                    _record(
+                        (inv.id, inv_seen), invitations_repo.record_proposal, "proposal", ProposalInput,
+                        _won("proposed_fee", fee) | {
+                            "deliverables": [line.strip() for line in deliverables.splitlines() if line.strip()],
+                            "additional_terms": terms,
+                        },
                         t("invitation.recorded", name=md(inv.influencer)),
                     )
             if inv.status == "proposed":
@@ -330,16 +339,9 @@ if staff:
                     )
                     agree = st.form_submit_button(t("invitation.agree"), type="primary", icon=":material/handshake:")
                 if agree:
-                    _act(
-                        lambda s: invitations_repo.agree_fee(
-                            s,
-                            invitation_id=inv.id,
-                            agreement=parse(
-                                AgreementInput, INVITATION_LABELS,
-                                **({"ad_fee": Decimal(int(ad_fee))} if ad_fee is not None else {}),
-                            ),
-                            expected_status=inv_seen,
-                        ),
+                    _record(
+                        (inv.id, inv_seen), invitations_repo.agree_fee, "agreement", AgreementInput,
+                        _won("ad_fee", ad_fee),
                         t("invitation.agreed", name=md(inv.influencer), fee=format_krw(ad_fee or 0)),
                     )
             if inv.status == "accepted":
@@ -355,16 +357,9 @@ if staff:
                     )
                     sign = st.form_submit_button(t("invitation.contract"), type="primary", icon=":material/contract:")
                 if sign:
-                    _act(
-                        lambda s: invitations_repo.contract(
-                            s,
-                            invitation_id=inv.id,
-                            contract=parse(
-                                ContractInput, INVITATION_LABELS,
-                                production_start_date=production_start, production_deadline=production_deadline,
-                            ),
-                            expected_status=inv_seen,
-                        ),
+                    _record(
+                        (inv.id, inv_seen), invitations_repo.contract, "contract", ContractInput,
+                        {"production_start_date": production_start, "production_deadline": production_deadline},
                         t("invitation.contracted", name=md(inv.influencer)),
                     )
             simple = [s for s in invitation_next(inv.status) if s in ("declined", "withdrawn", "completed")]

@@ -296,6 +296,12 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
 )
 def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budget):
     """No query per row (N+1): the count stays small and independent of how many rows a page shows."""
+    statements = run_counting_statements(logged_in(email, page=page))
+    assert 0 < len(statements) <= budget, "\n".join(statements)
+
+
+def run_counting_statements(at: AppTest) -> list[str]:
+    """Run the app once and return the SQL statements the app's pool sent meanwhile."""
     from sqlalchemy import event
 
     from circlue.db import app_engine
@@ -305,7 +311,6 @@ def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budge
     def count(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    at = logged_in(email, page=page)
     engine = app_engine()
     event.listen(engine, "before_cursor_execute", count)
     try:
@@ -313,7 +318,7 @@ def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budge
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert not at.exception
-    assert 0 < len(statements) <= budget, "\n".join(statements)
+    return statements
 
 
 def test_influencer_search_filters_by_platform_with_chinese_names(logged_in):

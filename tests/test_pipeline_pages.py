@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from circlue.db import unit_of_work
 from circlue.repository import campaigns as campaigns_repo
@@ -185,31 +185,13 @@ def test_board_escapes_what_people_typed(open_page, owner_engine, make_campaign)
     assert "&lt;img src=x onerror=alert(1)&gt;" in board and "<img" not in board and "<script" not in board
 
 
-def _count_statements(at) -> list[str]:
-    from circlue.db import app_engine
-
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app_engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        at.run()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert not at.exception
-    return statements
-
-
 def test_board_runs_a_fixed_number_of_queries_whatever_the_rows(logged_in, owner_engine):
     """O(1) in campaigns: the same statements with 18 campaigns and with 218."""
 
     def board_run() -> list[str]:
         at = logged_in(MANAGER).run()
         at.switch_page("pages/pipeline.py")
-        return _count_statements(at)
+        return test_pages.run_counting_statements(at)
 
     before = board_run()
     with owner_engine.begin() as conn:

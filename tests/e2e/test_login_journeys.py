@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import ROOT, chromium, open_login, streamlit_server, submit_login, wait_idle
+from tests.e2e.harness import ROOT, open_login, submit_login, wait_idle
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One server for the module: its first visit migrates and loads demo data."""
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

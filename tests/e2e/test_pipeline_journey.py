@@ -13,31 +13,15 @@ import pytest
 from tests.e2e.harness import (
     ROOT,
     choose,
-    chromium,
     open_login,
     rerun,
     sidebar,
-    streamlit_server,
     submit_login,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One server: its first visit migrates and loads the demo data."""
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium; each person gets a context of their own."""
-    with chromium() as b:
-        yield b
 
 
 def _person(browser, url: str, email: str):
