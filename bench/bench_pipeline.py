@@ -122,17 +122,24 @@ def _measure(page, app: str, who: str, runs: int, rows: list[tuple[str, str]]) -
         brands.append(rerun(page, _click(page.get_by_role("option").nth(2 + n % 5))))
     rows.append(("board brand filter (pick a brand), manager", _p(brands)))
     rerun(page, _click(page.locator(".st-key-board_brand [aria-label^='Clear']").first))
-    stages = []
+    added, removed = [], []
     stage_box = page.locator(".st-key-board_stages").get_by_role("combobox")
     names = ("확정", "모집 중", "제안 중", "라이브")
     for n in range(runs):
+        name = names[n % len(names)]
         stage_box.click()
-        stages.append(rerun(page, _click(page.get_by_role("option", name=names[n % len(names)], exact=True))))
+        added.append(rerun(page, _click(page.get_by_role("option", name=name, exact=True))))
         page.locator(".st-key-board_stages label").first.click()
-        # Back to every stage (not measured) so the next pick adds one stage to none again.
-        rerun(page, _click(page.locator(".st-key-board_stages [aria-label^='Clear']").first))
-    rows.append(("board stage filter (add a stage), manager", _p(stages)))
+        removed.append(rerun(page, _click(page.locator(f".st-key-board_stages [aria-label='Remove {name}']"))))
+    rows.append(("board stage filter (add a stage), manager", _p(added)))
+    rows.append(("board stage filter (remove it again), manager", _p(removed)))
     page.screenshot(path="test-artifacts/bench-board.png", full_page=True)
+
+
+def _report(rows: list[tuple[str, str]]) -> None:
+    print("| measure | result |\n|---|---|")
+    for label, value in rows:
+        print(f"| {label} | {value} |", flush=True)
 
 
 def _browser(url: str, runs: int, rows: list[tuple[str, str]]) -> None:
@@ -144,7 +151,11 @@ def _browser(url: str, runs: int, rows: list[tuple[str, str]]) -> None:
             submit_login(page, email)
             page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
             wait_idle(page)
-            _measure(page, app, who, runs, rows)
+            try:
+                _measure(page, app, who, runs, rows)
+            except Exception as exc:  # noqa: BLE001 - keep what was measured; say what stopped it
+                rows.append((f"stopped ({who})", f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+                page.screenshot(path="test-artifacts/bench-failed.png", full_page=True)
             context.close()
 
 
@@ -183,9 +194,8 @@ def main() -> None:
             drop_database(url)
 
     server = "TEST_DATABASE_URL" if os.environ.get("TEST_DATABASE_URL") else "embedded PostgreSQL 18"
-    print(f"| measure ({server}, {args.runs} runs) | result |\n|---|---|")
-    for label, value in rows:
-        print(f"| {label} | {value} |")
+    print(f"{server}, {args.runs} runs, load average {os.getloadavg()[0]:.1f}")
+    _report(rows)
 
 
 if __name__ == "__main__":
