@@ -140,7 +140,7 @@ def terms_fields(prefix: str, start: Terms) -> tuple[dict[str, Any], dict[str, D
     values["influencer_categories"] = categories.multiselect(
         t("form.categories"), options=sorted({*INFLUENCER_CATEGORIES, *start.influencer_categories}),
         default=start.influencer_categories, format_func=category_label, accept_new_options=True,
-        max_selections=20, key=f"{prefix}_categories",
+        max_selections=20, placeholder=t("form.categories_hint"), key=f"{prefix}_categories",
     )
     slot("influencer_categories", categories)
     values["target_age"] = age.text_input(

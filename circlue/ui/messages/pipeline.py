@@ -117,6 +117,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "form.target": {"ko": "타깃 & 콘텐츠", "en": "Target & content"},
     "form.categories": {"ko": "인플루언서 카테고리", "en": "Influencer categories"},
+    "form.categories_hint": {"ko": "고르거나 새로 입력하세요", "en": "Pick or type new ones"},
     "form.target_age": {"ko": "타깃 연령", "en": "Target age"},
     "form.usp": {"ko": "USP 중요도", "en": "USP importance"},
     "form.usp_help": {
