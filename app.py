@@ -14,11 +14,13 @@ if __name__ != "__main__":
     app = st.App("app.py", routes=server.routes(), middleware=server.middleware())
 else:
     from circlue.config import MissingSecretKey
+    from circlue.db import unit_of_work
     from circlue.errors import DatabaseUnavailable
+    from circlue.repository import notifications as notifications_repo
     from circlue.ui import auth
     from circlue.ui.bootstrap import ensure_database
     from circlue.ui.i18n import LANGUAGES, t
-    from circlue.ui.navigation import build_navigation, login_navigation
+    from circlue.ui.navigation import UNREAD_CAP, build_navigation, login_navigation
     from circlue.ui.text import md
 
     st.set_page_config(page_title="Circlue", page_icon=":material/hub:", layout="wide")
@@ -52,4 +54,7 @@ else:
             auth.logout()
             st.stop()
 
-    build_navigation(actor.role, password_due=bool(st.session_state.get(auth.MUST_CHANGE))).run()
+    # One count per run, stopped at 100: the inbox's menu entry says how many notifications wait ("알림 (3)", "99+").
+    with unit_of_work(actor) as session:
+        unread = notifications_repo.unread_count(session, up_to=UNREAD_CAP)
+    build_navigation(actor.role, password_due=bool(st.session_state.get(auth.MUST_CHANGE)), unread=unread).run()

@@ -17,7 +17,7 @@ HOMES = {
     "brand.glow@circlue.demo": "우리 브랜드 현황",
     "admin@circlue.demo": "승인 대기 및 시스템",
 }
-PAGES = ("campaigns", "influencers", "settlements", "users", "audit", "home")
+PAGES = ("pipeline", "influencers", "settlements", "users", "audit", "home")
 
 
 def _p(samples: list[float]) -> str:

@@ -346,6 +346,16 @@ def test_campaign_rules_name_the_field(overrides, field, message):
     assert field in caught.value.fields
 
 
+def test_blank_optional_text_is_none_and_long_text_is_named():
+    """Forms send '' for an empty text area: it means none (it used to crash the length check with a TypeError)."""
+    target = parse(TargetContentInput, target_age="", influencer_impact="", additional_description="  ")
+    assert (target.target_age, target.influencer_impact, target.additional_description) == (None, None, None)
+    assert parse(ProposalInput, proposed_fee=Decimal(1), additional_terms="").additional_terms is None
+    with pytest.raises(ValidationError) as caught:
+        parse(ProposalInput, proposed_fee=Decimal(1), additional_terms="x" * 2001)
+    assert "2000" in caught.value.fields["additional_terms"]
+
+
 @pytest.mark.parametrize(
     ("assignment", "constraint"),
     [

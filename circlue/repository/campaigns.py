@@ -395,7 +395,7 @@ def pipeline_board(
 ) -> list[BoardColumn]:
     """Columns per status in workflow order: totals of every match, and the `per_stage` cards longest in stage.
 
-    Two queries whatever the number of campaigns (totals, then the ranked cards); RLS limits brands to their own.
+    One query whatever the number of campaigns; RLS limits brands to their own. `per_stage=0` gives totals only.
     """
     if any(status not in CAMPAIGN_STATUSES for status in filters.statuses):
         raise ValidationError("알 수 없는 상태입니다 / unknown status")
@@ -418,15 +418,9 @@ def pipeline_board(
         conditions.append(
             Campaign.title.icontains(query, autoescape=True) | Brand.name.icontains(query, autoescape=True)
         )
-    totals = dict(
-        (status, (count, budget))
-        for status, count, budget in session.execute(
-            select(Campaign.status, func.count(), func.coalesce(func.sum(Campaign.budget), 0))
-            .join(Brand, Brand.id == Campaign.brand_id)
-            .where(*conditions)
-            .group_by(Campaign.status)
-        )
-    )
+    # One scan and one sort: the totals are window aggregates over each stage, beside the cards' ranks. Stages
+    # compare byte-wise (COLLATE "C"): a locale-aware sort of 10,000 status strings cost more than the scan.
+    stage = Campaign.status.collate("C")
     ranked = (
         select(
             Campaign.id,
@@ -439,15 +433,21 @@ def pipeline_board(
             Campaign.proposal_deadline,
             Campaign.status_changed_at,
             func.row_number()
-            .over(partition_by=Campaign.status, order_by=(Campaign.status_changed_at.asc().nulls_last(), Campaign.id))
+            .over(partition_by=stage, order_by=(Campaign.status_changed_at.asc().nulls_last(), Campaign.id))
             .label("rank"),
+            func.count().over(partition_by=stage).label("stage_count"),
+            func.sum(Campaign.budget).over(partition_by=stage).label("stage_budget"),
         )
         .join(Brand, Brand.id == Campaign.brand_id)
         .where(*conditions)
         .subquery()
     )
+    totals: dict[str, tuple[int, Decimal]] = {}
     cards: dict[str, list[BoardCard]] = {}
-    for row in session.execute(select(ranked).where(ranked.c.rank <= per_stage).order_by(ranked.c.rank)):
+    for row in session.execute(select(ranked).where(ranked.c.rank <= max(per_stage, 1)).order_by(ranked.c.rank)):
+        totals[row.status] = (row.stage_count, row.stage_budget)
+        if row.rank > per_stage:
+            continue
         changed = row.status_changed_at.astimezone(SEOUL).date() if row.status_changed_at else today
         cards.setdefault(row.status, []).append(
             BoardCard(
@@ -474,3 +474,33 @@ def pipeline_board(
         for status in CAMPAIGN_STATUSES
         if status in shown
     ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something a form lets the user pick: its id and the name shown."""
+
+    id: uuid.UUID
+    name: str
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """A product a campaign may promote, with the brand it belongs to."""
+
+    id: uuid.UUID
+    brand_id: uuid.UUID
+    name: str
+
+
+def brand_choices(session: Session) -> list[Choice]:
+    """The brands the acting user may pick, by name (RLS: a brand user sees its own)."""
+    return [Choice(*r) for r in session.execute(select(Brand.id, Brand.name).order_by(Brand.name, Brand.id))]
+
+
+def product_choices(session: Session, *, brand_id: uuid.UUID | None = None) -> list[ProductChoice]:
+    """Products by brand and name, of one brand or of every brand the acting user sees."""
+    stmt = select(Product.id, Product.brand_id, Product.name).order_by(Product.brand_id, Product.name, Product.id)
+    if brand_id is not None:
+        stmt = stmt.where(Product.brand_id == brand_id)
+    return [ProductChoice(*r) for r in session.execute(stmt)]

@@ -26,11 +26,15 @@ class NotificationRow:
     created_at: dt.datetime
 
 
-def unread_count(session: Session) -> int:
-    """How many of the acting user's notifications are unread (RLS: only their own exist for them)."""
-    return int(
-        session.scalar(select(func.count()).select_from(Notification).where(Notification.is_read.is_not(True))) or 0
-    )
+def unread_count(session: Session, *, up_to: int | None = None) -> int:
+    """How many of the acting user's notifications are unread (RLS: only their own exist for them).
+
+    With `up_to` the count stops there, so a badge ("99+") costs the same with 60,000 unread as with 6.
+    """
+    unread = select(Notification.id).where(Notification.is_read.is_not(True))
+    if up_to is not None:
+        unread = unread.limit(up_to)
+    return int(session.scalar(select(func.count()).select_from(unread.subquery())) or 0)
 
 
 def list_notifications(

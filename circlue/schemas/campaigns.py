@@ -11,6 +11,9 @@ from pydantic import Field, ValidationInfo, field_validator
 from circlue.schemas.common import AgeRange, Input, RequiredLine, Won, optional_text
 
 AD_TYPES = ("branding", "live-commerce")
+# The influencer pool's categories (influencers.category, in Chinese as the platforms use them); a campaign may
+# name others too.
+INFLUENCER_CATEGORIES = ("美妆", "护肤", "时尚", "穿搭", "美食", "生活方式", "旅行", "健身", "母婴")
 
 CAMPAIGN_LABELS = {
     "brand_id": "브랜드 / brand",

@@ -23,13 +23,18 @@ class PageSpec:
     url_path: str
     icon: str
     roles: tuple[str, ...]
+    hidden: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/home.py", "nav.home", "home", ":material/home:", ALL),
     # Staff keep every brand here; a brand user sees its own brand, edits its story and products.
     PageSpec("views/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
-    PageSpec("views/campaigns.py", "nav.campaigns", "campaigns", ":material/campaign:", ALL),
+    # The campaign pipeline (issue 6): the board, a new campaign, one campaign (?id=, not a menu entry), the inbox.
+    PageSpec("views/pipeline.py", "nav.campaigns", "pipeline", ":material/view_kanban:", ALL),
+    PageSpec("views/campaign_new.py", "nav.campaign_new", "campaign_new", ":material/add_circle:", ALL),
+    PageSpec("views/campaign.py", "nav.campaign", "campaign", ":material/campaign:", ALL, hidden=True),
+    PageSpec("views/inbox.py", "nav.inbox", "inbox", ":material/notifications:", ALL),
     PageSpec("views/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
     # Content review (issue 8): everyone reviews what they may see; staff prepare content for influencers.
     PageSpec("views/review.py", "nav.review", "review", ":material/rate_review:", ALL),
@@ -51,14 +56,38 @@ def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
 
 
-def build_navigation(role: str, *, password_due: bool = False) -> st.navigation:
-    """st.navigation over the role's pages (home is the landing); only the password page while a new one is due."""
+def page_path(url_path: str) -> str:
+    """The file of the page at `url_path`, for st.page_link and st.switch_page."""
+    return _BY_URL[url_path].path
+
+
+# The menu counts unread notifications up to here; beyond, it says 99+.
+UNREAD_CAP = 100
+
+
+def _title(page: PageSpec, unread: int) -> str:
+    title = t(page.title_key)
+    if page.url_path != "inbox" or not unread:
+        return title
+    return f"{title} ({UNREAD_CAP - 1}+)" if unread >= UNREAD_CAP else f"{title} ({unread})"
+
+
+def build_navigation(role: str, *, password_due: bool = False, unread: int = 0) -> st.navigation:
+    """st.navigation over the role's pages (home is the landing, the inbox shows `unread`); only the password page
+    while a new password is due."""
     if password_due:
         spec = _BY_URL["password"]
         return st.navigation([st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path, default=True)])
     return st.navigation(
         [
-            st.Page(p.path, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=p.url_path == "home")
+            st.Page(
+                p.path,
+                title=_title(p, unread),
+                url_path=p.url_path,
+                icon=p.icon,
+                default=p.url_path == "home",
+                visibility="hidden" if p.hidden else "visible",
+            )
             for p in pages_for(role)
         ]
     )

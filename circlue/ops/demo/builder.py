@@ -20,6 +20,7 @@ from circlue.models import (
     User,
 )
 from circlue.ops.demo.accounts import ADMIN_EMAIL, AccountsMixin
+from circlue.ops.demo.backdate import BackdateMixin
 from circlue.ops.demo.campaigns import CampaignsMixin
 from circlue.ops.demo.content import ContentMixin
 from circlue.ops.demo.influencers import InfluencersMixin
@@ -32,6 +33,7 @@ class Builder(
     AccountsMixin,
     InfluencersMixin,
     CampaignsMixin,
+    BackdateMixin,
     ContentMixin,
     MetricsMixin,
     MoneyMixin,
@@ -58,6 +60,7 @@ class Builder(
         self.queue_campaigns()
         self.write(Campaign)
         self.walk_workflow()
+        self.backdate_walk(admin)
         self.order_invoices()
         self.plan_notifications()
         self.write(CampaignTargetContent)

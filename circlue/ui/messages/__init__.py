@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from circlue.ui.messages import accounts, analytics, brands, content, core, settlements
+from circlue.ui.messages import accounts, analytics, brands, content, core, pipeline, settlements
 
 # Add a domain's module here; catalog() refuses a key defined twice.
-MODULES = (core, accounts, brands, content, settlements, analytics)
+MODULES = (core, accounts, brands, pipeline, content, settlements, analytics)
 
 
 def catalog() -> dict[str, dict[str, str]]:
