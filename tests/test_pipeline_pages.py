@@ -17,10 +17,9 @@ from circlue.repository.notifications import NotificationRow
 from tests import test_pages, test_pipeline
 from tests.conftest import actor_of
 
-# The page fixtures of test_pages (login seeded into session_state, the st.navigation patch, fresh caches) and the
-# campaign factory of test_pipeline, shared rather than copied.
+# The page fixtures of test_pages (a login cookie for the AppTest's browser, fresh caches) and the campaign factory
+# of test_pipeline, shared rather than copied.
 _fresh_caches = test_pages._fresh_caches
-_navigation_app = test_pages._navigation_app
 logged_in = test_pages.logged_in
 make_campaign = test_pipeline.make_campaign
 

@@ -12,6 +12,9 @@ from circlue.ui.i18n import t
 
 ALL = ("brand", "manager", "admin")
 STAFF = ("manager", "admin")
+ADMIN = ("admin",)
+# Menu sections (message keys); home and the inbox sit above them, without a header.
+WORK, CONTENT, MONEY, ACCOUNT = "nav.section.work", "nav.section.content", "nav.section.money", "nav.section.account"
 
 
 @dataclass(frozen=True)
@@ -23,30 +26,33 @@ class PageSpec:
     url_path: str
     icon: str
     roles: tuple[str, ...]
+    section: str = ""
     hidden: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/home.py", "nav.home", "home", ":material/home:", ALL),
-    # Staff keep every brand here; a brand user sees its own brand, edits its story and products.
-    PageSpec("views/brands.py", "nav.brands", "brands", ":material/storefront:", ALL),
-    # The campaign pipeline (issue 6): the board, a new campaign, one campaign (?id=, not a menu entry), the inbox.
-    PageSpec("views/pipeline.py", "nav.campaigns", "pipeline", ":material/view_kanban:", ALL),
-    PageSpec("views/campaign_new.py", "nav.campaign_new", "campaign_new", ":material/add_circle:", ALL),
-    PageSpec("views/campaign.py", "nav.campaign", "campaign", ":material/campaign:", ALL, hidden=True),
     PageSpec("views/inbox.py", "nav.inbox", "inbox", ":material/notifications:", ALL),
-    PageSpec("views/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF),
+    # Staff keep every brand here; a brand user sees its own brand, edits its story and products.
+    PageSpec("views/brands.py", "nav.brands", "brands", ":material/storefront:", ALL, WORK),
+    # The campaign pipeline (issue 6): the board, a new campaign, one campaign (?id=, not a menu entry).
+    PageSpec("views/pipeline.py", "nav.campaigns", "pipeline", ":material/view_kanban:", ALL, WORK),
+    PageSpec("views/campaign_new.py", "nav.campaign_new", "campaign_new", ":material/add_circle:", ALL, WORK),
+    PageSpec("views/campaign.py", "nav.campaign", "campaign", ":material/campaign:", ALL, WORK, hidden=True),
+    PageSpec("views/influencers.py", "nav.influencers", "influencers", ":material/groups:", STAFF, WORK),
     # Content review (issue 8): everyone reviews what they may see; staff prepare content for influencers.
-    PageSpec("views/review.py", "nav.review", "review", ":material/rate_review:", ALL),
-    PageSpec("views/content.py", "nav.content", "content", ":material/movie_edit:", STAFF),
+    PageSpec("views/review.py", "nav.review", "review", ":material/rate_review:", ALL, CONTENT),
+    PageSpec("views/content.py", "nav.content", "content", ":material/movie_edit:", STAFF, CONTENT),
     # Performance analytics (issue 10).
-    PageSpec("views/performance.py", "nav.performance", "performance", ":material/monitoring:", ALL),
-    PageSpec("views/compare.py", "nav.compare", "compare", ":material/compare_arrows:", STAFF),
-    PageSpec("views/metrics_import.py", "nav.metrics_import", "metrics-import", ":material/upload_file:", STAFF),
-    PageSpec("views/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL),
-    PageSpec("views/users.py", "nav.users", "users", ":material/manage_accounts:", ("admin",)),
-    PageSpec("views/audit.py", "nav.audit", "audit", ":material/history:", ("admin",)),
-    PageSpec("views/password.py", "nav.password", "password", ":material/password:", ALL),
+    PageSpec("views/performance.py", "nav.performance", "performance", ":material/monitoring:", ALL, CONTENT),
+    PageSpec("views/compare.py", "nav.compare", "compare", ":material/compare_arrows:", STAFF, CONTENT),
+    PageSpec(
+        "views/metrics_import.py", "nav.metrics_import", "metrics-import", ":material/upload_file:", STAFF, CONTENT
+    ),
+    PageSpec("views/settlements.py", "nav.settlements", "settlements", ":material/payments:", ALL, MONEY),
+    PageSpec("views/users.py", "nav.users", "users", ":material/manage_accounts:", ADMIN, ACCOUNT),
+    PageSpec("views/audit.py", "nav.audit", "audit", ":material/history:", ADMIN, ACCOUNT),
+    PageSpec("views/password.py", "nav.password", "password", ":material/password:", ALL, ACCOUNT),
 )
 _BY_URL = {p.url_path: p for p in PAGES}
 
@@ -78,28 +84,25 @@ def build_navigation(role: str, *, password_due: bool = False, unread: int = 0) 
     if password_due:
         spec = _BY_URL["password"]
         return st.navigation([st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path, default=True)])
-    return st.navigation(
-        [
-            st.Page(
-                p.path,
-                title=_title(p, unread),
-                url_path=p.url_path,
-                icon=p.icon,
-                default=p.url_path == "home",
-                visibility="hidden" if p.hidden else "visible",
-            )
-            for p in pages_for(role)
-        ]
-    )
+    sections: dict[str, list[st.Page]] = {}
+    for p in pages_for(role):
+        page = st.Page(
+            p.path,
+            title=_title(p, unread),
+            url_path=p.url_path,
+            icon=p.icon,
+            default=p.url_path == "home",
+            visibility="hidden" if p.hidden else "visible",
+        )
+        sections.setdefault(t(p.section) if p.section else "", []).append(page)
+    # Expanded: an admin has fifteen pages, and Streamlit otherwise folds all past the tenth behind "View more".
+    return st.navigation(sections, expanded=True)
 
 
 def login_navigation() -> st.navigation:
     """Hidden navigation for logged-out visitors: every page's URL shows the login screen."""
     return st.navigation(
-        [
-            st.Page(login_page, title=t("login.form"), url_path=p.url_path, default=p.url_path == "home")
-            for p in PAGES
-        ],
+        [st.Page(login_page, title=t("login.form"), url_path=p.url_path, default=p.url_path == "home") for p in PAGES],
         position="hidden",
     )
 
