@@ -49,7 +49,7 @@ def _queries(url: str, runs: int, rows: list[tuple[str, str]]) -> None:
     """pipeline_board (and the unread count every page run makes) through unit_of_work, as the app runs them."""
     from circlue import db
     from circlue.repository import campaigns, notifications
-    from circlue.repository.campaigns import BoardFilter
+    from circlue.repository.board import BoardFilter, pipeline_board
 
     today = dt.date.today()
     actors = {email: actor_of(email, engine=db.owner_engine(url)) for email in
@@ -60,7 +60,7 @@ def _queries(url: str, runs: int, rows: list[tuple[str, str]]) -> None:
     def board(email: str, filters: BoardFilter, per_stage: int = 8) -> Callable[[], object]:
         def run() -> object:
             with db.unit_of_work(actors[email]) as session:
-                return campaigns.pipeline_board(session, filters=filters, today=today, per_stage=per_stage)
+                return pipeline_board(session, filters=filters, today=today, per_stage=per_stage)
 
         return run
 

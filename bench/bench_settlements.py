@@ -104,7 +104,7 @@ def main() -> None:
 
     from circlue import config, db
     from circlue.ops.demo import load_demo
-    from circlue.repository import invoices, settlements
+    from circlue.repository import invoices, settlement_overview, settlements
 
     url = create_database("circlue_bench_money")
     os.environ["DATABASE_URL"] = url
@@ -135,12 +135,12 @@ def main() -> None:
         rows.append(("settlements the brand sees (RLS)", f"{visible:,}"))
         reads = [
             ("overview (sweep, figures, aging, first 100, monthly) as brand (RLS)", BRAND,
-             lambda s: settlements.overview(s, filters=everything, limit=100)),
+             lambda s: settlement_overview.overview(s, filters=everything, limit=100)),
             ("overview as admin (all brands, campaigns to settle)", ADMIN,
-             lambda s: settlements.overview(s, filters=everything, limit=100, rate=rate)),
+             lambda s: settlement_overview.overview(s, filters=everything, limit=100, rate=rate)),
             ("list_settlements first 100 as brand (RLS)", BRAND, lambda s: settlements.list_settlements(s, limit=100)),
-            ("summary (figures + aging) as brand (RLS)", BRAND, lambda s: settlements.summary(s)),
-            ("monthly_totals as brand (RLS)", BRAND, lambda s: settlements.monthly_totals(s)),
+            ("summary (figures + aging) as brand (RLS)", BRAND, lambda s: settlement_overview.summary(s)),
+            ("monthly_totals as brand (RLS)", BRAND, lambda s: settlement_overview.monthly_totals(s)),
             ("get_settlement (detail, invoices, payments) as brand (RLS)", BRAND,
              lambda s: settlements.get_settlement(s, settlement_id=own, rate=rate)),
             ("invoice_page (stored printable invoice) as brand (RLS)", BRAND,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
@@ -14,6 +15,11 @@ _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 VAT_RATE = Decimal("0.10")
 # The business day is Seoul's, whatever the server's clock says.
 SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def today_seoul() -> dt.date:
+    """Today's date in Seoul, where the business day is counted."""
+    return dt.datetime.now(SEOUL).date()
 
 
 def brn_check_digit(first_nine: str) -> int:

@@ -13,7 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from circlue.db import set_actor, unit_of_work
-from circlue.repository.metric_imports import ImportRefused, import_metrics, importable_contracts
+from circlue.repository.content import contracted_pairs
+from circlue.repository.metric_imports import ImportRefused, import_metrics
 from circlue.schemas.metric_rows import HEADER, REQUIRED, check_row
 from circlue.tabular import csv_bytes, file_sha256, read_cells, xlsx_bytes
 from tests.conftest import actor_of
@@ -210,9 +211,9 @@ def test_one_audit_row_per_import_not_per_metric_row(app_engine, owner_engine, p
     assert summary.new_values["inserted"] == 20
 
 
-def test_importable_contracts_lists_only_contracted_pairs_by_name(app_engine, pairs):
+def test_import_offers_every_contracted_pair_by_name(app_engine, pairs):
     with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
-        contracts = importable_contracts(session)
+        contracts = contracted_pairs(session, producing_only=False, limit=None)
     keys = {(c.campaign_id, c.influencer_id) for c in contracts}
     assert {(p.campaign_id, p.influencer_id) for p in pairs["contracted"]} <= keys
     assert (pairs["invited"].campaign_id, pairs["invited"].influencer_id) not in keys

@@ -19,6 +19,7 @@ from circlue.errors import DomainError, Forbidden, InvalidTransition, NotFound, 
 from circlue.korea import SEOUL, brn_check_digit, format_brn, vat_for
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import payments as payments_repo
+from circlue.repository import settlement_overview
 from circlue.repository import settlements as settlements_repo
 from circlue.repository.refusals import as_domain_error
 from circlue.schemas.settlements import AmendmentInput, InvoiceInput, PaymentInput
@@ -888,7 +889,7 @@ def test_the_page_figures_reconcile_to_the_won(admin, narrowed):
             chosen = settlements_repo.SettlementFilter(
                 brand_id=brand, statuses=("invoiced", "partially-paid", "overdue", "paid"), query=" "
             )
-        overview = settlements_repo.overview(session, filters=chosen, limit=5000, rate=D("0.15"))
+        overview = settlement_overview.overview(session, filters=chosen, limit=5000, rate=D("0.15"))
         _rows, invoices, payments = settlements_repo.export_rows(session, filters=chosen)
     rows, summary = overview.rows, overview.summary
     assert rows and summary.settlements == len(rows)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from circlue.db import unit_of_work
 from circlue.errors import DomainError
+from circlue.repository import content as content_repo
 from circlue.repository import metric_imports
 from circlue.schemas.metric_rows import HEADER, REQUIRED
 from circlue.tabular import csv_bytes, file_sha256, read_cells, xlsx_bytes
@@ -33,7 +34,7 @@ with metrics_tab:
     )
 
     with unit_of_work(actor, readonly=True) as session:
-        contracts = metric_imports.importable_contracts(session)
+        contracts = content_repo.contracted_pairs(session, producing_only=False, limit=None)
         history = metric_imports.recent_imports(session)
     by_key = {f"{c.campaign_id}|{c.influencer_id}": c for c in contracts}
     st.caption(t("imp.pick_note"))

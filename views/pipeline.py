@@ -6,7 +6,7 @@ import streamlit as st
 from circlue.db import unit_of_work
 from circlue.errors import ValidationError
 from circlue.repository import campaigns as campaigns_repo
-from circlue.repository.campaigns import BoardFilter
+from circlue.repository.board import BoardFilter, pipeline_board
 from circlue.schemas.campaigns import AD_TYPES
 from circlue.ui.flash import show_error, show_flash
 from circlue.ui.format import format_count, format_date, format_krw, today_seoul
@@ -71,7 +71,7 @@ with unit_of_work(actor) as session:
         query=query or None,
     )
     try:
-        columns = campaigns_repo.pipeline_board(
+        columns = pipeline_board(
             session, filters=filters, today=today, per_stage=TABLE_ROWS if view == "table" else BOARD_CARDS
         )
     except ValidationError as exc:

@@ -7,6 +7,7 @@ from circlue.config import get_settings
 from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.repository import settlements as settlements_repo
+from circlue.repository.settlement_overview import overview
 from circlue.ui import settlements as view
 from circlue.ui.flash import show_error, show_flash
 from circlue.ui.format import today_seoul
@@ -27,7 +28,7 @@ chosen = view.chosen_filter(staff)
 try:
     # One transaction: overdue applied first (the calendar), then figures, a page of the list, monthly totals.
     with unit_of_work(actor) as session:
-        page = settlements_repo.overview(
+        page = overview(
             session, filters=chosen, after=st.session_state.get(view.AFTER), limit=PAGE_SIZE, today=today_seoul(),
             rate=rate if admin else None,
         )

@@ -333,21 +333,21 @@ class ContractedPair:
     platform: str | None
 
 
-def contracted_pairs(session: Session, *, limit: int = 500) -> list[ContractedPair]:
-    """Contracted influencers of campaigns that are planning or producing content, by campaign then name."""
-    rows = session.execute(
+def contracted_pairs(session: Session, *, producing_only: bool = True, limit: int | None = 500) -> list[ContractedPair]:
+    """Contracted (or completed) influencers by brand, campaign and name; with `producing_only`, of campaigns that
+    are planning or producing content (the production page), otherwise of any campaign (the metrics import)."""
+    query = (
         select(Campaign.id, Campaign.title, Brand.name, Influencer.id, Influencer.name, Influencer.platform)
         .join(CampaignInfluencer, CampaignInfluencer.campaign_id == Campaign.id)
         .join(Brand, Brand.id == Campaign.brand_id)
         .join(Influencer, Influencer.id == CampaignInfluencer.influencer_id)
-        .where(
-            CampaignInfluencer.status.in_(("contracted", "completed")),
-            Campaign.status.in_(("planning", "producing", "content-review", "live", "monitoring")),
-        )
-        .order_by(Campaign.title, Influencer.name)
+        .where(CampaignInfluencer.status.in_(("contracted", "completed")))
+        .order_by(Brand.name, Campaign.title, Influencer.name)
         .limit(limit)
-    ).all()
-    return [ContractedPair(*row) for row in rows]
+    )
+    if producing_only:
+        query = query.where(Campaign.status.in_(("planning", "producing", "content-review", "live", "monitoring")))
+    return [ContractedPair(*row) for row in session.execute(query).all()]
 
 
 @dataclass(frozen=True)

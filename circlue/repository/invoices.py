@@ -19,7 +19,7 @@ from circlue import files
 from circlue.config import supplier
 from circlue.errors import NotFound, ValidationError
 from circlue.invoice_document import InvoiceDocument, belongs_to, render
-from circlue.korea import SEOUL, format_krw, vat_for
+from circlue.korea import format_krw, today_seoul, vat_for
 from circlue.models import Brand, Campaign, Settlement, TaxInvoice
 from circlue.repository.refusals import refusals
 from circlue.repository.settlements import InvoiceRow, _invoice_rows, _locked
@@ -52,7 +52,7 @@ def _check_open(settlement: Settlement) -> None:
 
 
 def _check_date(issued: dt.date) -> None:
-    if issued > dt.datetime.now(SEOUL).date():
+    if issued > today_seoul():
         raise ValidationError(
             "작성일자는 오늘 이후일 수 없습니다 / a tax invoice cannot be dated after today",
             fields={"issued_date": "오늘 이후 / after today"},

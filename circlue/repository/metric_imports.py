@@ -169,28 +169,3 @@ def recent_imports(session: Session, *, limit: int = 20) -> list[ImportRecord]:
         {"limit": min(max(limit, 1), 200)},
     ).all()
     return [ImportRecord(*r) for r in rows]
-
-
-@dataclass(frozen=True)
-class Contract:
-    """A contracted (or completed) influencer of a campaign: what the import page offers to pick by name."""
-
-    campaign_id: uuid.UUID
-    campaign: str
-    brand: str
-    influencer_id: uuid.UUID
-    influencer: str
-    platform: str | None
-
-
-def importable_contracts(session: Session) -> list[Contract]:
-    """Every campaign-influencer pair metrics may be imported for, by brand, campaign and influencer name."""
-    rows = session.execute(
-        text(
-            "SELECT c.id, c.title, b.name, i.id, i.name, i.platform FROM public.campaign_influencers ci"
-            " JOIN public.campaigns c ON c.id = ci.campaign_id JOIN public.brands b ON b.id = c.brand_id"
-            " JOIN public.influencers i ON i.id = ci.influencer_id"
-            " WHERE ci.status IN ('contracted', 'completed') ORDER BY b.name, c.title, i.name"
-        )
-    ).all()
-    return [Contract(*r) for r in rows]

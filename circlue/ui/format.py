@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from circlue.korea import SEOUL, format_krw
+from circlue.korea import SEOUL, format_krw, today_seoul
 
 __all__ = ["SEOUL", "format_count", "format_date", "format_datetime", "format_krw", "today_seoul"]
-
-
-def today_seoul() -> dt.date:
-    """Today's date in Seoul, where the business day is counted."""
-    return dt.datetime.now(SEOUL).date()
 
 
 def format_date(value: dt.date | None) -> str:

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from circlue.repository.campaigns import DEADLINE_STAGES, BoardColumn, StatusChange
+from circlue.repository.board import DEADLINE_STAGES, BoardColumn
+from circlue.repository.campaigns import StatusChange
 from circlue.ui.format import format_date, format_datetime, format_krw
 from circlue.ui.i18n import status_label, t
 from circlue.workflow import CAMPAIGN_STAGES

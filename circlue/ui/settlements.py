@@ -17,14 +17,13 @@ from circlue.korea import SEOUL
 from circlue.money import AGING_BUCKETS, SettlementFigures
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import settlements as settlements_repo
+from circlue.repository.settlement_overview import MonthTotal, Summary
 from circlue.repository.settlements import (
     InvoiceRow,
-    MonthTotal,
     PaymentRow,
     SettlementDetail,
     SettlementFilter,
     SettlementRow,
-    Summary,
 )
 from circlue.ui.charts import aging_bar
 from circlue.ui.flash import show_error

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.harness import chromium, open_login, streamlit_server, submit_login, wait_idle
+from tests.e2e.harness import open_login, submit_login, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -29,20 +29,6 @@ HIJACK_JS = """
   window.WebSocket = Hijacking;
 })();
 """
-
-
-@pytest.fixture(scope="module")
-def server():
-    """One server for the module."""
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    with chromium() as b:
-        yield b
 
 
 def _heading(page, name: str) -> None:
