@@ -6,7 +6,6 @@ Excel cells are integers formatted `₩#,##0`, so sums in the workbook stay exac
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 from circlue.korea import SEOUL
 from circlue.money import to_won
 from circlue.repository.settlements import InvoiceRow, PaymentRow, SettlementRow
+from circlue.tabular import csv_bytes, text_cell
 
 WON_FORMAT = '"₩"#,##0;-"₩"#,##0'
 DATE_FORMAT = "yyyy-mm-dd"
@@ -77,16 +77,14 @@ PAYMENT_COLUMNS: tuple[Column, ...] = (
 
 def settlements_csv(settlements: Sequence[SettlementRow]) -> bytes:
     """The settlement list as CSV (UTF-8 with BOM, so Excel reads the Korean), amounts as whole-won digits."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([header for header, _value, _kind in SETTLEMENT_COLUMNS])
-    for settlement in settlements:
-        row = []
-        for _header, value, _kind in SETTLEMENT_COLUMNS:
-            cell = value(settlement)
-            row.append("" if cell is None else cell.isoformat() if isinstance(cell, dt.date) else cell)
-        writer.writerow(row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+    def text(cell: Any) -> Any:
+        return "" if cell is None else cell.isoformat() if isinstance(cell, dt.date) else cell
+
+    return csv_bytes(
+        [header for header, _value, _kind in SETTLEMENT_COLUMNS],
+        ([text(value(settlement)) for _header, value, _kind in SETTLEMENT_COLUMNS] for settlement in settlements),
+    )
 
 
 def settlements_xlsx(
@@ -116,7 +114,8 @@ def settlements_xlsx(
         sheet.freeze_panes = "A2"
 
         def cell(value: Any, kind: str, *, strong: bool = False, sheet=sheet) -> WriteOnlyCell:  # noqa: ANN001
-            written = WriteOnlyCell(sheet, value=value)
+            # Typed text (a campaign titled =HYPERLINK(...)) stays text; only the totals row below is a formula.
+            written = text_cell(sheet, value)
             if kind in formats:
                 written.number_format = formats[kind]
             if strong:
@@ -131,7 +130,9 @@ def settlements_xlsx(
             for c, (_header, _value, kind) in enumerate(columns, start=1):
                 letter = get_column_letter(c)
                 total = f"=SUM({letter}2:{letter}{len(rows) + 1})" if kind == "won" else None
-                totals.append(cell("합계 (Total)" if c == 1 else total, kind if total else "text", strong=True))
+                totals.append(cell("합계 (Total)" if c == 1 else None, kind if total else "text", strong=True))
+                if total:
+                    totals[-1].value = total  # the one formula the workbook holds
             sheet.append(totals)
     out = io.BytesIO()
     book.save(out)

@@ -26,6 +26,10 @@ BILLABLE_IF_CANCELLED = ("contracted", "completed")
 DUE_DAYS = 30
 
 
+# NUMERIC(15,2): the largest whole-won amount a money column holds is below this.
+MAX_WON = Decimal("1e13")
+
+
 def to_won(amount: Decimal) -> Decimal:
     """`amount` rounded to the won by the one rule (truncation toward zero)."""
     return Decimal(amount).quantize(WON, rounding=WON_ROUNDING)

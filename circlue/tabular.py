@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -125,31 +125,48 @@ def _excel_rows(
         book.close()
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]] = ()) -> bytes:
-    """A UTF-8 CSV (with BOM, so Excel opens Korean and Chinese right) of a header and rows."""
+# Text a spreadsheet would run as a formula when it starts so (OWASP's CSV injection list): a campaign titled
+# =HYPERLINK(...) must reach finance as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """`value` for a CSV cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]] = ()) -> bytes:
+    """A UTF-8 CSV (with BOM, so Excel opens Korean and Chinese right) of a header and rows; no cell runs."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([inert(value) for value in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _cell(value: Any) -> Any:
-    """What an Excel cell can hold: numbers, text, dates; anything else (ids) as its text."""
-    if value is None or isinstance(value, (int, float, Decimal, str, dt.date)):
-        return value
-    return str(value)
+def text_cell(sheet: Any, value: Any) -> Any:
+    """An Excel write-only cell holding `value`; text stays text even when it starts like a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is not None and not isinstance(value, (int, float, Decimal, str, dt.date)):
+        value = str(value)  # ids and the like, as their text
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
-def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]] = (), *, sheet: str = "data") -> bytes:
-    """An Excel workbook of a header and rows (openpyxl's write-only mode)."""
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]] = (), *, sheet: str = "data") -> bytes:
+    """An Excel workbook of a header and rows (openpyxl's write-only mode); no cell is a formula."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet)
     ws.append(list(header))
     for row in rows:
-        ws.append([_cell(value) for value in row])
+        ws.append([text_cell(ws, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -442,7 +442,9 @@ def test_brand_asks_for_a_revision_and_confirms_but_makes_no_other_move(make_cam
         assert campaigns_repo.get_campaign(session, campaign_id=campaign_id).moves == ["confirmed"]
     with pytest.raises(Forbidden):
         with unit_of_work(brand, engine=app_engine) as session:
-            campaigns_repo.advance_campaign(session, campaign_id=campaign_id, to="cancelled", expected_status="revising")
+            campaigns_repo.advance_campaign(
+                session, campaign_id=campaign_id, to="cancelled", expected_status="revising", note="취소"
+            )
     # The database refuses the staff moves written as SQL too, and any other change alongside a brand move.
     for statement in (
         "UPDATE campaigns SET status = 'proposing' WHERE id = :c",
@@ -494,7 +496,7 @@ def test_two_people_moving_one_campaign_at_once(make_campaign, owner_engine, app
         try:
             with unit_of_work(actor, engine=app_engine) as session:
                 campaigns_repo.advance_campaign(
-                    session, campaign_id=campaign_id, to=target, expected_status="submitted"
+                    session, campaign_id=campaign_id, to=target, expected_status="submitted", note="동시 변경"
                 )
             outcomes.append("moved")
         except ValidationError as exc:

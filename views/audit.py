@@ -11,6 +11,7 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.repository import audit as audit_repo
 from circlue.repository import users as users_repo
+from circlue.tabular import csv_bytes
 from circlue.ui.flash import show_error
 from circlue.ui.format import SEOUL, format_datetime, today_seoul
 from circlue.ui.i18n import t
@@ -101,7 +102,7 @@ export = table.assign(
 )
 st.download_button(
     t("audit.export"),
-    data=export.to_csv(index=False).encode("utf-8-sig"),  # BOM: Excel opens Korean text as UTF-8
+    data=csv_bytes(list(export.columns), export.itertuples(index=False, name=None)),  # typed text never runs
     file_name=f"circlue-audit-{today_seoul():%Y%m%d}.csv",
     mime="text/csv",
     key="audit_export",

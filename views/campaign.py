@@ -215,12 +215,14 @@ def _won(name: str, value: float | None) -> dict[str, Decimal]:
     return {name: Decimal(int(value))} if value is not None else {}
 
 
-def _record(invitation: tuple[uuid.UUID, str], use_case, field: str, schema, values: dict, message: str) -> None:
-    """Parse one invitation form with its schema and run its use case; `invitation` is (id, status the user saw)."""
-    invitation_id, seen = invitation
+def _record(invitation: tuple[uuid.UUID, tuple], use_case, field: str, schema, values: dict, message: str) -> None:
+    """Parse one invitation form with its schema and run its use case; `invitation` is (id, (status, updated_at)
+    the user saw)."""
+    invitation_id, (seen, version) = invitation
     _act(
         lambda s: use_case(
-            s, invitation_id=invitation_id, expected_status=seen, **{field: parse(schema, INVITATION_LABELS, **values)}
+            s, invitation_id=invitation_id, expected_status=seen, expected_updated_at=version,
+            **{field: parse(schema, INVITATION_LABELS, **values)},
         ),
         message,
     )
@@ -299,8 +301,11 @@ if staff:
                 )
             )
             key = str(inv.id)
-            inv_seen = drawn_with(f"invitation_seen_{key}", inv.status)
-            if inv.status in ("invited", "proposed"):
+            inv_seen = drawn_with(f"invitation_seen_{key}", (inv.status, inv.updated_at))
+            # Once a campaign is over, its invitations only close (withdrawn, declined, completed): the database
+            # refuses new proposals, fees and contracts there too.
+            open_campaign = campaign.status not in ("cancelled", "completed")
+            if open_campaign and inv.status in ("invited", "proposed"):
                 with st.form(f"proposal_{key}"):
                     st.caption(t("invitation.proposal"))
                     fee = st.number_input(
@@ -325,7 +330,7 @@ if staff:
                         },
                         t("invitation.recorded", name=md(inv.influencer)),
                     )
-            if inv.status == "proposed":
+            if open_campaign and inv.status == "proposed":
                 with st.form(f"agree_{key}"):
                     others = sum(
                         (i.ad_fee or Decimal(0) for i in invitations if i.status in INVITATION_AGREED), Decimal(0)
@@ -344,7 +349,7 @@ if staff:
                         _won("ad_fee", ad_fee),
                         t("invitation.agreed", name=md(inv.influencer), fee=format_krw(ad_fee or 0)),
                     )
-            if inv.status == "accepted":
+            if open_campaign and inv.status == "accepted":
                 with st.form(f"contract_{key}"):
                     start_col, end_col = st.columns(2)
                     production_start = start_col.date_input(
@@ -373,7 +378,8 @@ if staff:
                 if change:
                     _act(
                         lambda s: invitations_repo.move_invitation(
-                            s, invitation_id=inv.id, to=to, expected_status=inv_seen
+                            s, invitation_id=inv.id, to=to, expected_status=inv_seen[0],
+                            expected_updated_at=inv_seen[1],
                         ),
                         t("invitation.moved", name=md(inv.influencer), status=invitation_label(to)),
                     )

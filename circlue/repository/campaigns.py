@@ -134,6 +134,10 @@ def advance_campaign(
     campaign_status_history with the acting user and `note`; returns the new status.
     """
     note = clean_text(note, field="메모 / note", max_length=1000, multiline=True)
+    if to == "cancelled" and not (note or "").strip():
+        raise ValidationError(
+            "취소 사유를 메모에 적어 주세요 / say why in the note to cancel", fields={"note": "취소 사유 / reason"}
+        )
     campaign = session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()).first()
     if campaign is None:
         raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")

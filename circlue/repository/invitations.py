@@ -110,14 +110,27 @@ def invite_influencers(
     )
 
 
-def _locked(session: Session, invitation_id: uuid.UUID, expected_status: str) -> CampaignInfluencer:
-    """The invitation, locked for this transaction; refused if someone moved it since the form was opened."""
+def _locked(
+    session: Session, invitation_id: uuid.UUID, expected_status: str, expected_updated_at: dt.datetime | None
+) -> CampaignInfluencer:
+    """The invitation, locked for this transaction; refused if someone changed it since the form was opened.
+
+    Its campaign is locked first, in the order advance_campaign locks it, so a fee agreed while the brand confirms
+    is counted against the budget by whichever of the two commits second (the database's trigger locks it too).
+    """
+    campaign_id = session.scalar(
+        select(CampaignInfluencer.campaign_id).where(CampaignInfluencer.id == invitation_id)
+    )
+    if campaign_id is None:
+        raise NotFound("초대를 찾을 수 없습니다 / invitation not found")
+    session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=False))
     row = session.scalars(
         select(CampaignInfluencer).where(CampaignInfluencer.id == invitation_id).with_for_update()
     ).first()
     if row is None:
         raise NotFound("초대를 찾을 수 없습니다 / invitation not found")
-    if row.status != expected_status:
+    # The status alone would let a form drawn before someone revised the proposal agree the old figures.
+    if row.status != expected_status or (expected_updated_at is not None and row.updated_at != expected_updated_at):
         raise ValidationError(
             "다른 사용자가 이 초대를 먼저 변경했습니다. 새로고침하세요 / "
             "someone else changed this invitation first; reload"
@@ -137,10 +150,15 @@ def _save(session: Session, row: CampaignInfluencer, status: str, **values: obje
 
 
 def record_proposal(
-    session: Session, *, invitation_id: uuid.UUID, proposal: ProposalInput, expected_status: str
+    session: Session,
+    *,
+    invitation_id: uuid.UUID,
+    proposal: ProposalInput,
+    expected_status: str,
+    expected_updated_at: dt.datetime | None = None,
 ) -> str:
     """Record an influencer's proposal (fee, deliverables, terms): invited -> proposed, or revise a proposal."""
-    row = _locked(session, invitation_id, expected_status)
+    row = _locked(session, invitation_id, expected_status, expected_updated_at)
     if row.status not in ("invited", "proposed"):
         raise ValidationError(
             "제안은 초대됨 또는 제안됨 상태에서 기록합니다 / a proposal is recorded while invited or proposed"
@@ -148,23 +166,44 @@ def record_proposal(
     return _save(session, row, "proposed", **proposal.model_dump())
 
 
-def agree_fee(session: Session, *, invitation_id: uuid.UUID, agreement: AgreementInput, expected_status: str) -> str:
+def agree_fee(
+    session: Session,
+    *,
+    invitation_id: uuid.UUID,
+    agreement: AgreementInput,
+    expected_status: str,
+    expected_updated_at: dt.datetime | None = None,
+) -> str:
     """Agree the fee of a proposal: proposed -> accepted, with the agreed ad_fee."""
-    row = _locked(session, invitation_id, expected_status)
+    row = _locked(session, invitation_id, expected_status, expected_updated_at)
     return _save(session, row, "accepted", ad_fee=agreement.ad_fee)
 
 
-def contract(session: Session, *, invitation_id: uuid.UUID, contract: ContractInput, expected_status: str) -> str:
+def contract(
+    session: Session,
+    *,
+    invitation_id: uuid.UUID,
+    contract: ContractInput,
+    expected_status: str,
+    expected_updated_at: dt.datetime | None = None,
+) -> str:
     """Sign the contract: accepted -> contracted, with the production start and deadline."""
-    row = _locked(session, invitation_id, expected_status)
+    row = _locked(session, invitation_id, expected_status, expected_updated_at)
     return _save(session, row, "contracted", **contract.model_dump())
 
 
-def move_invitation(session: Session, *, invitation_id: uuid.UUID, to: str, expected_status: str) -> str:
+def move_invitation(
+    session: Session,
+    *,
+    invitation_id: uuid.UUID,
+    to: str,
+    expected_status: str,
+    expected_updated_at: dt.datetime | None = None,
+) -> str:
     """A move that records nothing new: declined, withdrawn or completed."""
     if to not in ("declined", "withdrawn", "completed"):
         raise Forbidden(
             "제안·합의·계약은 각자의 양식으로 기록합니다 / proposals, agreements and contracts have forms of their own"
         )
-    row = _locked(session, invitation_id, expected_status)
+    row = _locked(session, invitation_id, expected_status, expected_updated_at)
     return _save(session, row, to)

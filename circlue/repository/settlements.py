@@ -27,6 +27,7 @@ from circlue.money import (
     settlement_figures,
 )
 from circlue.repository.refusals import refusals
+from circlue.text import clean_text
 from circlue.workflow import CAMPAIGN_COMMITTED, SETTLEMENT_STATUSES, check_settlement_transition
 
 
@@ -193,8 +194,9 @@ def _filtered(query, filters: SettlementFilter):  # noqa: ANN001, ANN202 - a Sel
         query = query.where(Settlement.due_date >= filters.due_from)
     if filters.due_to:
         query = query.where(Settlement.due_date <= filters.due_to)
-    if filters.query and filters.query.strip():
-        pattern = "%" + filters.query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    words = clean_text(filters.query, field="캠페인 검색 / campaign search", max_length=200)
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(Campaign.title.ilike(pattern, escape="\\"))
     return query
 
@@ -293,7 +295,13 @@ def export_rows(
     session: Session, *, filters: SettlementFilter | None = None
 ) -> tuple[list[SettlementRow], list[InvoiceRow], list[PaymentRow]]:
     """Everything the filter keeps, for CSV and Excel: settlements, their invoices and their payments."""
-    settlements = list_settlements(session, filters=filters, limit=5000)
+    settlements: list[SettlementRow] = []
+    while True:  # every one, a keyset page at a time (a page is capped at 5,000)
+        after = (settlements[-1].due_date, settlements[-1].id) if settlements else None
+        page = list_settlements(session, filters=filters, after=after, limit=5000)
+        settlements.extend(page)
+        if len(page) < 5000:
+            break
     ids = [s.id for s in settlements]
     return settlements, _invoice_rows(session, ids), _payment_rows(session, ids)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from circlue.schemas.common import AgeRange, Input, RequiredLine, Won, optional_text
+from circlue.schemas.common import AgeRange, Input, RequiredLine, Won, optional_text, required_line
 
 AD_TYPES = ("branding", "live-commerce")
 # The influencer pool's categories (influencers.category, in Chinese as the platforms use them); a campaign may
@@ -25,7 +25,6 @@ CAMPAIGN_LABELS = {
     "campaign_end_date": "종료일 / end",
     "proposal_deadline": "제안 마감 / proposal deadline",
     "ad_type": "광고 유형 / ad type",
-    "manager_id": "담당 매니저 / manager",
 }
 TARGET_LABELS = {
     "influencer_categories": "인플루언서 카테고리 / influencer categories",
@@ -44,7 +43,8 @@ INVITATION_LABELS = {
     "production_deadline": "제작 마감 / production deadline",
 }
 
-ShortItem = Annotated[str, Field(min_length=1, max_length=50)]
+# List items are checked like any typed line: a NUL or a direction override gets a message, not a database error.
+ShortItem = required_line(50)
 
 
 class CampaignInput(Input):
@@ -59,7 +59,6 @@ class CampaignInput(Input):
     campaign_end_date: dt.date
     proposal_deadline: dt.date
     ad_type: Literal["branding", "live-commerce"]
-    manager_id: uuid.UUID | None = None
 
     # Field validators (not a model validator) so each message lands on the field to fix.
     @field_validator("campaign_end_date")
@@ -97,7 +96,7 @@ class ProposalInput(Input):
     """An influencer's proposal: fee, deliverables and terms."""
 
     proposed_fee: Won
-    deliverables: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=20)] = []
+    deliverables: Annotated[list[required_line(200)], Field(max_length=20)] = []
     additional_terms: optional_text(2000) = None
 
 

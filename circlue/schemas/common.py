@@ -11,6 +11,7 @@ import pydantic
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from circlue.errors import ValidationError
+from circlue.money import MAX_WON
 from circlue.text import clean_text
 
 T = TypeVar("T", bound=BaseModel)
@@ -167,5 +168,5 @@ HttpUrl = Annotated[
 AgeRange = Annotated[str | None, BeforeValidator(_empty_to_none), AfterValidator(_age_range)]
 """`20-29`: two ages, the first not above the second."""
 
-Won = Annotated[Decimal, pydantic.Field(ge=0, lt=Decimal("1e13")), AfterValidator(_whole_won)]
+Won = Annotated[Decimal, pydantic.Field(ge=0, lt=MAX_WON), AfterValidator(_whole_won)]
 """An amount in KRW: whole won, not negative, within NUMERIC(15, 2)."""

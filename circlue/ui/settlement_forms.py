@@ -15,6 +15,7 @@ import streamlit as st
 from circlue.db import Actor, unit_of_work
 from circlue.errors import DomainError
 from circlue.korea import SEOUL, format_krw, vat_for
+from circlue.money import MAX_WON
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import payments as payments_repo
 from circlue.repository import settlements as settlements_repo
@@ -305,7 +306,8 @@ def vat_preview(amount_text: str) -> str | None:
         amount = Decimal(amount_text.replace(",", "").replace("₩", "").replace("원", "").strip())
     except ArithmeticError:
         return None
-    if not amount.is_finite() or amount <= 0:
+    # Past NUMERIC(15,2) it is no amount the database could hold (and 1e29 would not even round to the won).
+    if not amount.is_finite() or not 0 < amount < MAX_WON:
         return None
     tax, total = vat_for(amount)
     return t("money.issue_preview", supply=format_krw(amount), vat=format_krw(tax), total=format_krw(total))
