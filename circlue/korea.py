@@ -60,6 +60,17 @@ def vat_for(supply_amount: Decimal) -> tuple[Decimal, Decimal]:
     return tax, supply_amount + tax
 
 
+def amendment_vat(left_supply: Decimal, left_tax: Decimal, change: Decimal) -> tuple[Decimal, Decimal]:
+    """VAT and total of an amending invoice changing an invoice's supply by `change` (negative), when `left_supply`
+    and `left_tax` are what the invoice still stands for: the VAT of what is left after, minus the VAT left now.
+
+    Truncating each amendment's own VAT would leave won-sized remainders: ₩1,000,000 cancelled as -500,005 and
+    -499,995 would still owe ₩1 of VAT on no supply.
+    """
+    tax = vat_for(left_supply + change)[0] - left_tax
+    return tax, change + tax
+
+
 def format_krw(amount: Decimal | int | None) -> str:
     """Show an amount as ₩1,234,000 (no decimals: the won has no minor unit in use)."""
     if amount is None:

@@ -12,6 +12,7 @@ from circlue.db import Actor, unit_of_work
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import payments as payments_repo
 from circlue.repository import settlements as settlements_repo
+from circlue.repository.campaigns import set_status_note
 from circlue.schemas.settlements import InvoiceInput, PaymentInput
 
 BUYER = {
@@ -44,6 +45,7 @@ def committed_campaign(
         ).scalar_one()
 
         def move(status: str) -> None:
+            set_status_note(conn, "테스트: 취소" if status == "cancelled" else None)  # a cancellation needs one
             conn.execute(text("UPDATE campaigns SET status = :s WHERE id = :c"), {"s": status, "c": campaign_id})
 
         for status in ("submitted", "recruiting"):

@@ -21,6 +21,7 @@ from circlue.repository import invoices as invoices_repo
 from circlue.repository import payments as payments_repo
 from circlue.repository import settlement_overview
 from circlue.repository import settlements as settlements_repo
+from circlue.repository.campaigns import set_status_note
 from circlue.repository.refusals import as_domain_error
 from circlue.schemas.settlements import AmendmentInput, InvoiceInput, PaymentInput
 from circlue.workflow import (
@@ -618,6 +619,7 @@ def test_every_allowed_transition_happens_by_what_moves_the_money(owner_engine, 
     campaign = committed_campaign(owner_engine, brand_email=LUMIERE, fees=[D(500_000)])
     v = open_settlement(admin, campaign)
     with owner_engine.begin() as conn:
+        set_status_note(conn, "테스트: 계약 전 취소")
         conn.execute(text("UPDATE campaigns SET status = 'cancelled' WHERE id = :c"), {"c": campaign})
     with unit_of_work(admin) as session:
         assert settlements_repo.recalculate(session, settlement_id=v, rate=D("0.15")).amount == 0
@@ -748,6 +750,7 @@ def test_a_cancelled_campaign_settles_only_what_was_contracted(owner_engine, adm
     assert settlement(owner_engine, settlement_id)["amount"] == D(3_910_000)
     invoice = issue(admin, settlement_id, D(3_000_000))
     with owner_engine.begin() as conn:
+        set_status_note(conn, "테스트: 계약 전 취소")
         conn.execute(text("UPDATE campaigns SET status = 'cancelled' WHERE id = :c"), {"c": campaign})
     with unit_of_work(admin) as session:
         detail = settlements_repo.get_settlement(session, settlement_id=settlement_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from circlue.repository.campaigns import set_status_note
 from circlue.security import hash_password
 from circlue.workflow import CAMPAIGN_STAGES, CAMPAIGN_STATUSES, check_transition
 
@@ -147,6 +148,7 @@ def build_pipeline(engine: Engine, *, campaigns: int = 10_000, brands: int = 40,
                     moves.setdefault((path[step], path[step + 1]), []).extend(ids_by_target.get(status, []))
             for (current, target), ids in moves.items():
                 check_transition(current, target)
+                set_status_note(conn, "벤치마크: 모집 중 취소" if target == "cancelled" else None)
                 conn.execute(
                     text("UPDATE campaigns SET status = :target WHERE id = ANY(:ids) AND status = :current"),
                     {"target": target, "current": current, "ids": ids},

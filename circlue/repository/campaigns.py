@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import Connection, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from circlue.errors import Forbidden, NotFound, ValidationError
@@ -125,6 +125,11 @@ def campaign_moves(session: Session, *, status: str) -> list[str]:
     return [target for target in allowed if brand_may_move(status, target)]
 
 
+def set_status_note(connection: Session | Connection, note: str | None) -> None:
+    """The note the next status move writes into campaign_status_history (transaction-local; cancelling needs one)."""
+    connection.execute(text("SELECT set_config('circlue.status_note', :note, true)"), {"note": note or ""})
+
+
 def advance_campaign(
     session: Session, *, campaign_id: uuid.UUID, to: str, expected_status: str, note: str | None = None
 ) -> str:
@@ -160,7 +165,7 @@ def advance_campaign(
                 "확정할 수 없습니다 / "
                 f"agreed fees {format_krw(agreed)} exceed the budget {format_krw(campaign.budget)}"
             )
-    session.execute(text("SELECT set_config('circlue.status_note', :note, true)"), {"note": note})
+    set_status_note(session, note)
     campaign.status = to
     campaign.current_stage = stage_of(to)
     with refusals():

@@ -19,7 +19,7 @@ from circlue import files
 from circlue.config import supplier
 from circlue.errors import NotFound, ValidationError
 from circlue.invoice_document import InvoiceDocument, belongs_to, render
-from circlue.korea import format_krw, today_seoul, vat_for
+from circlue.korea import amendment_vat, format_krw, today_seoul, vat_for
 from circlue.models import Brand, Campaign, Settlement, TaxInvoice
 from circlue.repository.refusals import refusals
 from circlue.repository.settlements import InvoiceRow, _invoice_rows, _locked
@@ -64,10 +64,11 @@ def _insert(session: Session, settlement_id: uuid.UUID, rows: list[dict]) -> lis
     their printable pages, and return them as issued (numbered by the database)."""
     values = []
     for row in rows:
-        tax, total = vat_for(row["amount"])
+        # An amending row brings its VAT (korea.amendment_vat); an original's is 10 % of its supply.
+        tax = row.pop("tax_amount") if "tax_amount" in row else vat_for(row["amount"])[0]
         # One multi-row VALUES: every row names the same columns.
         values.append({"settlement_id": settlement_id, "amends_invoice_id": None, "amendment_reason": None, **row,
-                       "tax_amount": tax, "total_amount": total})
+                       "tax_amount": tax, "total_amount": row["amount"] + tax})
     with refusals():
         ids = list(session.scalars(insert(TaxInvoice).values(values).returning(TaxInvoice.id)))
     # The database recounted the settlement (figures, status) in the same statement.
@@ -105,8 +106,9 @@ def amend_tax_invoice(session: Session, *, amendment: AmendmentInput) -> list[In
     corrected details, in one statement (the settlement's total does not move, so a paid one stays paid).
     """
     original = session.execute(
-        select(TaxInvoice.id, TaxInvoice.settlement_id, TaxInvoice.amount, TaxInvoice.amends_invoice_id,
-               TaxInvoice.invoice_number, *(getattr(TaxInvoice, f) for f in BUYER_FIELDS))
+        select(TaxInvoice.id, TaxInvoice.settlement_id, TaxInvoice.amount, TaxInvoice.tax_amount,
+               TaxInvoice.amends_invoice_id, TaxInvoice.invoice_number, TaxInvoice.issued_date,
+               *(getattr(TaxInvoice, f) for f in BUYER_FIELDS))
         .where(TaxInvoice.id == amendment.invoice_id)
     ).first()
     if original is None:
@@ -117,11 +119,21 @@ def amend_tax_invoice(session: Session, *, amendment: AmendmentInput) -> list[In
         )
     settlement = _locked(session, original.settlement_id)
     _check_open(settlement)
-    _check_date(amendment.issued_date)
-    amended = session.scalar(
-        select(func.coalesce(func.sum(TaxInvoice.amount), 0)).where(TaxInvoice.amends_invoice_id == original.id)
-    )
-    left = original.amount + amended
+    # A correction of the buyer's details and a duplicate issue are dated as the original (부가가치세법 시행령
+    # 제70조): they put right that invoice, so aging and the month's totals keep it where it was.
+    issued_date = original.issued_date if amendment.reason in ("correction", "duplicate") else amendment.issued_date
+    _check_date(issued_date)
+    if issued_date < original.issued_date:
+        raise ValidationError(
+            f"수정세금계산서는 원본({original.issued_date.isoformat()})보다 앞선 날짜일 수 없습니다 / "
+            f"an amending invoice cannot be dated before its original ({original.issued_date.isoformat()})",
+            fields={"issued_date": f"{original.issued_date.isoformat()} 이후 / on or after"},
+        )
+    amended, amended_tax = session.execute(
+        select(func.coalesce(func.sum(TaxInvoice.amount), 0), func.coalesce(func.sum(TaxInvoice.tax_amount), 0))
+        .where(TaxInvoice.amends_invoice_id == original.id)
+    ).one()
+    left, left_tax = original.amount + amended, original.tax_amount + amended_tax
     if amendment.amount > left:
         raise ValidationError(
             f"감액 {format_krw(amendment.amount)}이(가) 세금계산서 {original.invoice_number}의 남은 금액 "
@@ -131,7 +143,8 @@ def amend_tax_invoice(session: Session, *, amendment: AmendmentInput) -> list[In
         )
     rows = [{
         "amount": -amendment.amount,
-        "issued_date": amendment.issued_date,
+        "tax_amount": amendment_vat(left, left_tax, -amendment.amount)[0],
+        "issued_date": issued_date,
         "amends_invoice_id": original.id,
         "amendment_reason": amendment.reason,
         **{f: getattr(original, f) for f in BUYER_FIELDS},
@@ -142,7 +155,7 @@ def amend_tax_invoice(session: Session, *, amendment: AmendmentInput) -> list[In
                 "기재사항 정정은 남은 금액 전부를 취소하고 고친 내용으로 다시 발행합니다 / "
                 "a correction cancels all that is left of the invoice and issues it again with the corrected details"
             )
-        rows.append({"amount": left, "issued_date": amendment.issued_date, **amendment.buyer.model_dump()})
+        rows.append({"amount": left, "issued_date": issued_date, **amendment.buyer.model_dump()})
     return _insert(session, original.settlement_id, rows)
 
 

@@ -28,6 +28,9 @@ CONSTRAINTS: dict[str, str] = {
     ),
     "campaigns_title_not_blank": "제목을 입력하세요 / enter a title",
     "campaigns_product_brand_fkey": "이 제품은 선택한 브랜드의 제품이 아닙니다 / the product is not this brand's",
+    "campaign_target_content_categories_at_most_20": (
+        "인플루언서 카테고리는 20개까지입니다 / at most 20 influencer categories"
+    ),
     "campaign_target_content_target_age_range": (
         "타깃 연령은 20-29 처럼 NN-NN 형식입니다 / the target age must look like 20-29"
     ),
@@ -165,6 +168,22 @@ TRIGGER_MESSAGES: tuple[tuple[re.Pattern[str], str, type[DomainError]], ...] = (
         "인플루언서는 캠페인이 모집·제안·수정 단계일 때 초대할 수 있습니다 (지금: {s}) / "
         "influencers are invited while a campaign is recruiting, proposing or revising (now: {s})",
         ValidationError,
+    ),
+    (
+        re.compile(r"this campaign is (?P<s>\S+): its invitations may only be withdrawn, declined or completed"),
+        "종료된 캠페인({s})의 초대는 철회·거절·완료만 할 수 있습니다 / "
+        "this campaign is {s}: its invitations may only be withdrawn, declined or completed",
+        ValidationError,
+    ),
+    (
+        re.compile(r"cancelling a campaign needs a note saying why"),
+        "취소 사유를 메모에 적어 주세요 / say why in the note to cancel",
+        ValidationError,
+    ),
+    (
+        re.compile(r"a campaign's manager and included review rounds are set by Circlue staff"),
+        "담당 매니저와 포함 수정 횟수는 Circlue 담당자가 정합니다 / {0}",
+        Forbidden,
     ),
     (
         re.compile(r"a brand may edit only its story; staff edit the rest"),

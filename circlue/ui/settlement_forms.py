@@ -152,6 +152,10 @@ def amend_form(actor: Actor, found: SettlementDetail) -> None:
     correction = st.session_state[prefix + "reason"] == "correction"
     if correction:
         st.caption(t("money.amend_correction_note"))
+    # The repository dates these as the original whatever is typed; the form says so instead of asking.
+    dated_as_original = st.session_state[prefix + "reason"] in ("correction", "duplicate")
+    if dated_as_original:
+        st.caption(t("money.amend_dated_original", date=format_date(picked.issued_date)))
     errors = errors_of(prefix)
     with errors.form(prefix + "form"):
         left, right = st.columns(2)
@@ -159,7 +163,8 @@ def amend_form(actor: Actor, found: SettlementDetail) -> None:
             st.text_input(t("money.amend_amount"), key=prefix + "amount", max_chars=20, disabled=correction)
             errors.under("amount")
         with right:
-            st.date_input(t("money.field.issued_date"), key=prefix + "issued_date", max_value=today_seoul())
+            st.date_input(t("money.field.issued_date"), key=prefix + "issued_date", max_value=today_seoul(),
+                          min_value=picked.issued_date, disabled=dated_as_original)
             errors.under("issued_date")
         if correction:
             _buyer_inputs(prefix, errors)

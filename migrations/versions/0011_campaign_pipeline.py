@@ -72,6 +72,8 @@ CHECKS = (
     ("campaigns", "dates_in_order", "campaign_start_date <= campaign_end_date"),
     ("campaigns", "deadline_before_start", "proposal_deadline <= campaign_start_date"),
     ("campaign_target_content", "target_age_range", _age("target_age")),
+    # The forms offer at most 20; a longer list written as SQL would break the campaign's edit form.
+    ("campaign_target_content", "categories_at_most_20", "cardinality(influencer_categories) <= 20"),
     ("campaign_influencers", "fees_not_negative", "(proposed_fee IS NULL OR proposed_fee >= 0) AND (ad_fee IS NULL OR ad_fee >= 0)"),
     (
         "campaign_influencers",
@@ -215,6 +217,11 @@ FUNCTIONS = (
                 RAISE EXCEPTION 'campaign cannot move from % to %; allowed: %', OLD.status, NEW.status,
                     COALESCE(allowed, 'none') USING ERRCODE = 'check_violation';
             END IF;
+            -- Why a campaign was cancelled is what its brand and finance ask first: the move carries a note.
+            IF NEW.status = 'cancelled'
+                    AND btrim(COALESCE(current_setting('circlue.status_note', true), '')) = '' THEN
+                RAISE EXCEPTION 'cancelling a campaign needs a note saying why' USING ERRCODE = 'check_violation';
+            END IF;
             NEW.status_changed_at := now();
         ELSE
             NEW.status_changed_at := OLD.status_changed_at;
@@ -266,6 +273,16 @@ FUNCTIONS = (
             RAISE EXCEPTION 'invitation cannot move from % to %; allowed: %', OLD.status, NEW.status,
                 COALESCE(allowed, 'none') USING ERRCODE = 'check_violation';
         END IF;
+        -- A cancelled or completed campaign takes no new proposal, fee or contract: its invitations only close.
+        IF campaign.status IN ('cancelled', 'completed')
+                AND ((NEW.status IS DISTINCT FROM OLD.status AND NEW.status IN ('proposed', 'accepted', 'contracted'))
+                     OR NEW.proposed_fee IS DISTINCT FROM OLD.proposed_fee OR NEW.ad_fee IS DISTINCT FROM OLD.ad_fee
+                     OR NEW.deliverables IS DISTINCT FROM OLD.deliverables
+                     OR NEW.production_start_date IS DISTINCT FROM OLD.production_start_date
+                     OR NEW.production_deadline IS DISTINCT FROM OLD.production_deadline) THEN
+            RAISE EXCEPTION 'this campaign is %: its invitations may only be withdrawn, declined or completed',
+                campaign.status USING ERRCODE = 'check_violation';
+        END IF;
         -- What was agreed stays agreed: a contract's fee and a proposal once accepted do not change.
         IF OLD.status IN ({_sql_list(AGREED)}) AND NEW.proposed_fee IS DISTINCT FROM OLD.proposed_fee THEN
             RAISE EXCEPTION 'the proposed fee of an accepted proposal does not change' USING ERRCODE = 'check_violation';
@@ -285,7 +302,10 @@ FUNCTIONS = (
         campaign record;
         agreed numeric;
     BEGIN{_refuse_other_tables("circlue_invitation_budget")}
-        SELECT c.status, c.budget INTO campaign FROM public.campaigns c WHERE c.id = NEW.campaign_id;
+        -- Locked, so a fee agreed while the brand confirms (or two fees agreed at once) is summed by whichever
+        -- commits second: each waits for the other, then reads the campaign's fees afresh.
+        SELECT c.status, c.budget INTO campaign FROM public.campaigns c WHERE c.id = NEW.campaign_id
+            FOR NO KEY UPDATE;
         IF campaign.status IN ({_sql_list(COMMITTED)}) THEN
             agreed := {_AGREED_FEES.format(campaign="NEW.campaign_id")};
             IF agreed > campaign.budget THEN
@@ -424,6 +444,16 @@ def upgrade() -> None:
     for table in ("brands", "campaigns", "campaign_influencers", "influencers"):
         op.execute(f"CREATE POLICY {table}_owner_read ON {table} FOR SELECT TO CURRENT_USER USING (true)")
     op.execute("CREATE POLICY notifications_owner_insert ON notifications FOR INSERT TO CURRENT_USER WITH CHECK (true)")
+    # Notifications are written by the database (circlue_notify) and by staff sending: a user reads and marks
+    # read their own, and neither forges, rewrites nor deletes one.
+    op.execute("DROP POLICY notifications_own ON notifications")
+    own = "user_id = (SELECT public.circlue_current_user_id())"
+    op.execute(f"CREATE POLICY notifications_read ON notifications FOR SELECT TO circlue_app USING ({own})")
+    op.execute(
+        f"CREATE POLICY notifications_mark_read ON notifications FOR UPDATE TO circlue_app USING ({own}) WITH CHECK ({own})"
+    )
+    op.execute("REVOKE UPDATE, DELETE ON notifications FROM circlue_app")
+    op.execute("GRANT UPDATE (is_read, read_at) ON notifications TO circlue_app")
 
 
 def downgrade() -> None:
@@ -432,6 +462,14 @@ def downgrade() -> None:
     from pathlib import Path
 
     op.execute("DROP POLICY IF EXISTS notifications_owner_insert ON notifications")
+    op.execute("DROP POLICY IF EXISTS notifications_read ON notifications")
+    op.execute("DROP POLICY IF EXISTS notifications_mark_read ON notifications")
+    op.execute("REVOKE UPDATE (is_read, read_at) ON notifications FROM circlue_app")
+    op.execute("GRANT UPDATE, DELETE ON notifications TO circlue_app")
+    op.execute(
+        "CREATE POLICY notifications_own ON notifications FOR ALL TO circlue_app"
+        " USING (user_id = (SELECT circlue_current_user_id())) WITH CHECK (user_id = (SELECT circlue_current_user_id()))"
+    )
     for table in ("brands", "campaigns", "campaign_influencers", "influencers"):
         op.execute(f"DROP POLICY IF EXISTS {table}_owner_read ON {table}")
     for function, table, name, _timing in TRIGGERS:

@@ -368,6 +368,15 @@ END
 $$
 """
 
+# What a brand user may write of its own campaign while creating it (the workflow trigger keeps the rest in step).
+_BRAND_TERMS = "ARRAY[" + ", ".join(
+    f"'{column}'"
+    for column in (
+        "brand_id", "product_id", "title", "description", "budget", "campaign_start_date", "campaign_end_date",
+        "proposal_deadline", "ad_type", "status", "current_stage", "updated_at", "status_changed_at",
+    )
+) + "]"
+
 # 0011's guard with its last branch changed: on content a brand user may only ask for changes.
 GUARD_BRAND_WRITES = f"""
 CREATE OR REPLACE FUNCTION public.circlue_guard_brand_writes() RETURNS trigger
@@ -398,10 +407,17 @@ BEGIN{_refuse_other_tables("circlue_guard_brand_writes")}
     END IF;
     IF TG_TABLE_NAME = 'campaigns' THEN
         -- A campaign's terms are the brand's to write while it is being created; once submitted they are agreed.
+        -- Who manages it, its included review rounds and when it was made are Circlue's, never the brand's.
         IF TG_OP = 'INSERT' AND NEW.status = 'creating' THEN
+            IF NEW.manager_id IS NOT NULL OR NEW.included_revision_rounds IS DISTINCT FROM 3 THEN
+                RAISE EXCEPTION 'a campaign''s manager and included review rounds are set by Circlue staff'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            NEW.created_at := now();
             RETURN NEW;
         END IF;
-        IF TG_OP = 'UPDATE' AND OLD.status = 'creating' AND NEW.status IN ('creating', 'submitted') THEN
+        IF TG_OP = 'UPDATE' AND OLD.status = 'creating' AND NEW.status IN ('creating', 'submitted')
+                AND to_jsonb(NEW) - {_BRAND_TERMS} = to_jsonb(OLD) - {_BRAND_TERMS} THEN
             RETURN NEW;
         END IF;
         -- Past creating, a brand makes only its own workflow moves, and changes nothing else.

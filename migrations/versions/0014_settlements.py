@@ -105,7 +105,10 @@ CHECKS = (
     (
         "tax_invoices",
         "vat",
-        f"{_whole_won('amount')} AND tax_amount = trunc(amount * 0.1) AND total_amount = amount + tax_amount",
+        # An original's VAT is 10 % of its supply; an amending invoice's is the change in what its original still
+        # owes (circlue_settlement_follow checks that), so a fully cancelled invoice owes no won of VAT.
+        f"{_whole_won('amount')} AND {_whole_won('tax_amount')} AND total_amount = amount + tax_amount"
+        " AND (amends_invoice_id IS NOT NULL OR tax_amount = trunc(amount * 0.1))",
     ),
     (
         "tax_invoices",
@@ -325,6 +328,19 @@ FUNCTIONS = (
             IF EXISTS (SELECT 1 FROM inserted i JOIN public.tax_invoices o ON o.id = i.amends_invoice_id
                        WHERE o.amends_invoice_id IS NOT NULL) THEN
                 RAISE EXCEPTION 'an amending invoice amends an original invoice, not another amending one'
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            IF EXISTS (SELECT 1 FROM inserted i JOIN public.tax_invoices o ON o.id = i.amends_invoice_id
+                       WHERE i.issued_date < o.issued_date) THEN
+                RAISE EXCEPTION 'an amending invoice cannot be dated before the invoice it amends'
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            -- What an original still stands for owes 10 % VAT on what is left of its supply, to the won.
+            IF EXISTS (SELECT 1 FROM public.tax_invoices o JOIN public.tax_invoices a ON a.amends_invoice_id = o.id
+                       WHERE o.id IN (SELECT i.amends_invoice_id FROM inserted i)
+                       GROUP BY o.id, o.amount, o.tax_amount
+                       HAVING o.tax_amount + sum(a.tax_amount) <> trunc((o.amount + sum(a.amount)) * 0.1)) THEN
+                RAISE EXCEPTION 'an amending invoice''s VAT must leave 10%% of the remaining supply as VAT'
                     USING ERRCODE = 'check_violation';
             END IF;
             SELECT o.invoice_number, o.amount, -sum(a.amount) AS amended INTO over

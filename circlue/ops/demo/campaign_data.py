@@ -12,6 +12,9 @@ LIVE_DELIVERABLES = {
     "weibo": "微博直播 1场",
     "bilibili": "B站直播 1场",
 }
+# What the history says of the demo's cancelled campaigns (a cancellation always carries a note).
+CANCEL_NOTE = "브랜드 요청으로 취소: 중국 출시 일정이 다음 분기로 미뤄짐"
+
 TERMS = (
     "게시 후 30일간 삭제 금지",
     "2차 활용(브랜드 공식 계정·광고 소재) 90일 허용",

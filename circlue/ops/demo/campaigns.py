@@ -13,7 +13,16 @@ from circlue.models import Campaign, CampaignInfluencer, CampaignTargetContent
 from circlue.ops.demo.accounts import MANAGER_EMAIL
 from circlue.ops.demo.base import METRIC_DAYS, BuilderBase, CampaignPlan, InvitationPlan, Pick, round_won
 from circlue.ops.demo.brand_data import BRANDS
-from circlue.ops.demo.campaign_data import BRANDING_TITLES, DELIVERABLES, LIVE_DELIVERABLES, LIVE_TITLES, SEASONS, TERMS
+from circlue.ops.demo.campaign_data import (
+    BRANDING_TITLES,
+    CANCEL_NOTE,
+    DELIVERABLES,
+    LIVE_DELIVERABLES,
+    LIVE_TITLES,
+    SEASONS,
+    TERMS,
+)
+from circlue.repository.campaigns import set_status_note
 from circlue.workflow import CAMPAIGN_STAGES, CAMPAIGN_STATUSES, check_transition, stage_of
 
 # The statuses an invitation passes to reach its final one (circlue.workflow.INVITATION_TRANSITIONS).
@@ -181,6 +190,8 @@ class CampaignsMixin(BuilderBase):
             self.apply_invitation_events(events.get(0, []))
             for step, (current, target) in enumerate(pairwise(campaign.path), start=1):
                 check_transition(current, target)
+                # Only a cancellation carries a note (the database wants one); the other moves none.
+                set_status_note(self.session, CANCEL_NOTE if target == "cancelled" else None)
                 self.session.execute(
                     update(Campaign)
                     .where(Campaign.id == campaign.id)

@@ -81,11 +81,10 @@ class MoneyMixin(BuilderBase):
         second = self.plan_invoice(campaign, settlement_id, balance, issued)
         corrected = campaign.status == "completed" and seen == 0
         if corrected:
-            # The buyer's address was wrong: cancel the balance invoice and issue it again, three days later.
-            fixed = min(issued + dt.timedelta(days=3), self.today)
-            self.plan_invoice(campaign, settlement_id, -balance, fixed, amends=(second, "correction"))
-            self.plan_invoice(campaign, settlement_id, balance, fixed)
-            issued = fixed
+            # The buyer's address was wrong: cancel the balance invoice and issue it again, both dated as the
+            # original (a correction keeps the original's date, as amend_tax_invoice does).
+            self.plan_invoice(campaign, settlement_id, -balance, issued, amends=(second, "correction"))
+            self.plan_invoice(campaign, settlement_id, balance, issued)
         if balance_paid:
             day = issued + dt.timedelta(days=r.randint(2, 8))
             paid_at = self.plan_payment(campaign, settlement_id, vat_for(balance)[1], day)

@@ -119,6 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "money.amend_pick": {"ko": "수정할 세금계산서", "en": "Invoice to amend"},
     "money.amend_amount": {"ko": "감액 (원, 양수로 입력)", "en": "Amount to take off (KRW, positive)"},
     "money.amend_reason": {"ko": "수정사유", "en": "Reason"},
+    "money.amend_dated_original": {
+        "ko": "기재사항 정정과 착오에 의한 이중발급은 당초 작성일자({date})로 발행합니다.",
+        "en": "A correction or a duplicate issue is dated as the original invoice ({date}).",
+    },
     "money.amend_correction_note": {
         "ko": "기재사항 정정: 남은 금액 전부를 취소하는 수정세금계산서와, 아래 내용으로 고친 세금계산서를 "
         "함께 발행합니다.",
