@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
+import textwrap
+import warnings
 
 import pytest
 from PIL import Image
 
 from circlue import config, media
 from circlue.errors import ValidationError
-from tests.content_helpers import jpeg, mp4, png
+from tests.conftest import ROOT
+from tests.content_helpers import _box, ebml, jpeg, mp4, png, track, webm
 
 
 @pytest.fixture
@@ -82,16 +87,75 @@ def test_videos_are_recognised_by_their_container_with_duration(small_limits):
     assert media.detect(mp4(seconds=3, brand=b"qt  ")) == media.Detected("video", "video/quicktime", "mov", 3)
 
 
-def test_a_webm_header_is_a_video():
-    def element(element_id: int, payload: bytes) -> bytes:
-        return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + bytes([0x80 | len(payload)]) + payload
-
-    info = element(0x1549A966, element(0x2AD7B1, (1_000_000).to_bytes(3, "big")) + element(0x4489, struct.pack(">d", 9000.0)))
-    webm = element(0x1A45DFA3, element(0x4282, b"webm")) + element(0x18538067, info)
-    assert media.detect(webm) == media.Detected("video", "video/webm", "webm", 9)
-    matroska = element(0x1A45DFA3, element(0x4282, b"matroska")) + element(0x18538067, info)
+def test_a_webm_with_a_track_is_a_video():
+    assert media.detect(webm(9.0)) == media.Detected("video", "video/webm", "webm", 9)
+    assert media.detect(webm(9.0, track_type=2)).kind == "video", "an audio track counts"
+    matroska = webm(9.0).replace(b"webm", b"mkvx", 1)
     with pytest.raises(ValidationError):
         media.detect(matroska)
+
+
+# -- Durations: what the container says is kept only when a video can last that long -----------------------------
+
+
+def _mvhd_v1(timescale: int, length: int) -> bytes:
+    return _box(b"mvhd", bytes([1, 0, 0, 0]) + struct.pack(">QQIQ", 0, 0, timescale, length) + bytes(80))
+
+
+@pytest.mark.parametrize(
+    ("data", "seconds"),
+    [
+        (webm(float("inf")), None),
+        (webm(float("nan")), None),
+        (webm(-50000.0), None),
+        (webm(1e15), None),
+        (webm(1e300, scale=2**31), None),  # the product overflows to infinity
+        (webm(None), None),
+        (webm(90.4), 90),
+        (mp4(mvhd=_mvhd_v1(1000, 2**64 - 1)), None),  # ISO 14496-12: all ones = unknown (fragmented, live)
+        (mp4(mvhd=_mvhd_v1(0, 5000)), None),
+        (mp4(mvhd=_mvhd_v1(1000, 25 * 3600 * 1000)), None),  # more than a day
+        (mp4(mvhd=_box(b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, 600, 2**32 - 1) + bytes(80))), None),
+        (mp4(mvhd=_mvhd_v1(90000, 30 * 90000)), 30),
+    ],
+    ids=["webm-inf", "webm-nan", "webm-negative", "webm-huge", "webm-overflow", "webm-none", "webm-90s",
+         "mp4-v1-unknown", "mp4-no-timescale", "mp4-25h", "mp4-v0-unknown", "mp4-v1-30s"],
+)
+def test_odd_durations_are_unknown_not_a_crash(data, seconds):
+    """Before: round(inf) raised OverflowError out of detect(); -50000 s and 1.8e16 s went to the database."""
+    assert media.detect(data).duration == seconds
+
+
+# -- A container is a video only with a track in it ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # EBML header (DocType webm) + one Void element carrying an HTML page
+        ebml(0x1A45DFA3, ebml(0x4282, b"webm")) + ebml(0xEC, b"<html><script>alert(1)</script></html>"),
+        webm(9.0, track_type=None),  # a Segment with Info and no Tracks
+        webm(9.0, track_type=17),  # a subtitle track only
+        webm(9.0) + ebml(0xEC, bytes(2 << 20)),  # 2 MB of "padding" after the movie
+        # ftyp + a free box carrying a PE executable + an empty moov: no track, no media
+        _box(b"ftyp", b"isom" + bytes(4)) + _box(b"free", b"MZ\x90\x00" + bytes(100)) + _box(b"moov", b""),
+        mp4(tracks=b""),  # mvhd, no trak
+        mp4(tracks=track(b"hint")),  # a hint track is not a picture or a sound
+        mp4(tracks=_box(b"trak", _box(b"mdia", _box(b"hdlr", bytes(8) + b"vide" + bytes(12))))),  # no sample table
+        mp4() + _box(b"junk", b"MZ" + bytes(2 << 20)),  # a 2 MB unknown top-level box
+    ],
+    ids=["webm-void-html", "webm-no-tracks", "webm-subtitles", "webm-big-void", "mp4-free-exe-empty-moov",
+         "mp4-no-trak", "mp4-hint-track", "mp4-no-stbl", "mp4-big-unknown-box"],
+)
+def test_a_container_with_no_video_in_it_is_not_a_video(data):
+    with pytest.raises(ValidationError, match="content is neither"):
+        media.detect(data)
+
+
+def test_an_encoders_small_padding_is_fine():
+    assert media.detect(mp4(seconds=4) + _box(b"free", bytes(4096))).duration == 4
+    assert media.detect(mp4(seconds=4, brand=b"qt  ") + _box(b"wide", b"")).mime == "video/quicktime"
+    assert media.detect(webm(3.0) + ebml(0xEC, bytes(512))).duration == 3
 
 
 @pytest.mark.parametrize(
@@ -115,3 +179,84 @@ def test_a_decompression_bomb_is_refused():
 def test_only_our_own_keys_name_files(key):
     with pytest.raises(ValidationError):
         media.path_of(key)
+
+
+# -- Pictures: a pixel limit read from the header, a thumbnail from a reduced decode -------------------------------
+
+
+def test_a_picture_over_the_pixel_limit_is_refused_whatever_the_warnings_filter():
+    """64 MP is under Pillow's own warning (89 MP), so only MAX_PIXELS refuses it; no warnings filter involved
+    (warnings.catch_warnings is not thread-safe, and Streamlit runs sessions in threads)."""
+    out = io.BytesIO()
+    Image.new("1", (8_000, 8_000)).save(out, "PNG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValidationError, match="8000×8000, at most 40 megapixels"):
+            media.detect(out.getvalue())
+    assert media.MAX_PIXELS < 8_000 * 8_000
+
+
+def test_a_webp_has_a_smaller_pixel_limit():
+    """Pillow decodes a WebP whole in several copies: 4000x3000 passes, 5000x3000 does not."""
+    for size, ok in (((4000, 3000), True), ((5000, 3000), False)):
+        out = io.BytesIO()
+        Image.new("L", size).save(out, "WEBP", lossless=True)
+        if ok:
+            assert media.detect(out.getvalue()).mime == "image/webp"
+        else:
+            with pytest.raises(ValidationError, match="at most 12 megapixels"):
+                media.detect(out.getvalue())
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF", "GIF", "ICO"])
+def test_only_jpeg_png_and_webp_are_opened(fmt):
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), "red").save(out, fmt)
+    with pytest.raises(ValidationError, match="content is neither"):
+        media.detect(out.getvalue())
+
+
+def test_the_thumbnail_is_upright_and_small(small_limits):
+    """Shrunk before it is turned: a 1200x600 JPEG whose EXIF says "rotate 90°" gives a 240x480 thumbnail."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 600), "green").save(out, "JPEG", exif=exif)
+    stored = media.store(out.getvalue(), "sideways.jpg")
+    with Image.open(media.path_of(stored.thumbnail_url)) as thumb:
+        assert thumb.size == (240, 480)
+
+
+def test_a_small_png_with_huge_dimensions_does_not_take_a_gigabyte(tmp_path):
+    """A 370 KB PNG of 9400x9400 RGBA (just under Pillow's own 89 MP warning) made store() peak at about 1 GB;
+    it is refused from its header now. Measured in a child process: the peak RSS of importing and store()."""
+    maker = textwrap.dedent(
+        """
+        import sys
+        from PIL import Image
+        Image.new("RGBA", (9400, 9400), (255, 0, 0, 128)).save(sys.argv[1], "PNG")
+        """
+    )
+    path = tmp_path / "big.png"
+    subprocess.run([sys.executable, "-c", maker, str(path)], check=True, cwd=ROOT)
+    measure = textwrap.dedent(
+        """
+        import re, sys
+        from circlue import media
+        data = open(sys.argv[1], "rb").read()
+        try:
+            media.store(data, "big.png")
+        except Exception as exc:
+            print("refused", type(exc).__name__)
+        # VmHWM: this process's own peak (getrusage's ru_maxrss keeps the forking pytest's across exec).
+        peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())[1]
+        print(len(data), peak)
+        """
+    )
+    env = {"CIRCLUE_DATA_DIR": str(tmp_path), "CIRCLUE_SECRET_KEY": "x" * 43, "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", measure, str(path)], check=True, cwd=ROOT, env=env,
+                         capture_output=True, text=True).stdout.split()
+    size, peak_kb = int(out[-2]), int(out[-1])
+    assert size < 1_000_000
+    assert "ValidationError" in out, out
+    assert peak_kb < 400_000, f"a {size:,}-byte upload peaked at {peak_kb // 1024} MB"
