@@ -15,7 +15,9 @@ import os
 import re
 import struct
 import tempfile
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,8 +223,36 @@ def store(data: bytes, name: str) -> StoredFile:
     return StoredFile(key, found.mime, len(data), thumbnail, found.duration, kept, digest, tuple(written))
 
 
+# Stored files recently shown, by key (content-addressed, so never stale): st.video of a path reads the whole file
+# again on every script run; handed the same bytes object it only fingerprints it. Bounded by size, per process.
+CACHE_BYTES = 512 * 1024 * 1024
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_bytes(key: str) -> bytes | None:
+    """A stored file's bytes, from memory when recently read; None when the file is not on the disk."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    path = path_of(key)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    with _cache_lock:
+        _cache[key] = data
+        _cache.move_to_end(key)
+        while len(_cache) > 1 and sum(len(v) for v in _cache.values()) > CACHE_BYTES:
+            _cache.popitem(last=False)
+    return data
+
+
 def discard(keys: list[str] | tuple[str, ...]) -> None:
     """Delete stored files (keys a failed upload wrote and no row uses); a missing file is not an error."""
     for key in keys:
         with contextlib.suppress(FileNotFoundError):
             path_of(key).unlink()
+        with _cache_lock:
+            _cache.pop(key, None)

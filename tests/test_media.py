@@ -209,9 +209,22 @@ def test_a_webp_has_a_smaller_pixel_limit():
 
 
 @pytest.mark.parametrize("fmt", ["BMP", "TIFF", "GIF", "ICO"])
-def test_only_jpeg_png_and_webp_are_opened(fmt):
+def test_only_jpeg_png_and_webp_are_opened(fmt, monkeypatch):
+    """Refused without another format's parser ever reading the bytes (Image.open(formats=...))."""
+    from PIL import ImageFile
+
     out = io.BytesIO()
     Image.new("RGB", (32, 32), "red").save(out, fmt)
+
+    def parsed(self, *args, **kwargs):
+        raise AssertionError(f"{type(self).__name__} parsed an upload")
+
+    for plugin in ("BmpImagePlugin.BmpImageFile", "TiffImagePlugin.TiffImageFile", "GifImagePlugin.GifImageFile",
+                   "IcoImagePlugin.IcoImageFile"):
+        module, cls = plugin.split(".")
+        image_file = getattr(__import__(f"PIL.{module}", fromlist=[cls]), cls)
+        assert issubclass(image_file, ImageFile.ImageFile)
+        monkeypatch.setattr(image_file, "_open", parsed)
     with pytest.raises(ValidationError, match="content is neither"):
         media.detect(out.getvalue())
 
@@ -260,3 +273,140 @@ def test_a_small_png_with_huge_dimensions_does_not_take_a_gigabyte(tmp_path):
     assert size < 1_000_000
     assert "ValidationError" in out, out
     assert peak_kb < 400_000, f"a {size:,}-byte upload peaked at {peak_kb // 1024} MB"
+
+
+# -- What reaches the database: durations it accepts, a file once per version, nothing left by a failed upload ----
+
+
+GLOW, MANAGER = "brand.glow@circlue.demo", "manager@circlue.demo"
+
+
+def _draft(app_engine, owner_engine, made: list, content_type: str = "video"):
+    from circlue.db import unit_of_work
+    from circlue.repository import content_review
+    from circlue.schemas.content import CaptionInput
+    from tests.conftest import actor_of
+    from tests.content_helpers import pair_of
+
+    pair, manager = pair_of(owner_engine, GLOW), actor_of(MANAGER)
+    with unit_of_work(manager, engine=app_engine) as session:
+        submission_id = content_review.create_submission(
+            session, campaign_id=pair[0], influencer_id=pair[1], content_type=content_type, caption=CaptionInput())
+    made.append(submission_id)
+    return manager, submission_id
+
+
+def _rows(owner_engine, submission_id) -> list[tuple]:
+    from sqlalchemy import text
+
+    with owner_engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT version, file_url, duration FROM content_files WHERE submission_id = :s ORDER BY created_at"),
+            {"s": submission_id})]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [mp4(mvhd=_mvhd_v1(1000, 2**64 - 1)), webm(-50000.0), webm(1e15), webm(float("inf"))],
+    ids=["mp4-v1-unknown", "webm-negative", "webm-huge", "webm-inf"],
+)
+def test_a_video_of_odd_duration_is_saved_without_one(data, app_engine, owner_engine):
+    """Before: 18446744073709552 s overflowed INTEGER (raw DataError), -50000 s broke a CHECK refusals.py did not
+    map (raw IntegrityError), inf raised OverflowError: each crashed the production page."""
+    from circlue.db import unit_of_work
+    from circlue.repository import content_review
+    from tests.content_helpers import own_content
+
+    with own_content(owner_engine) as made:
+        manager, submission_id = _draft(app_engine, owner_engine, made)
+        stored = media.store(data, "live.mp4")
+        with unit_of_work(manager, engine=app_engine) as session:
+            content_review.add_file(session, submission_id=submission_id, stored=stored)
+        assert _rows(owner_engine, submission_id) == [(1, stored.file_url, None)]
+
+
+def test_a_negative_duration_written_anyway_is_refused_with_a_message(app_engine, owner_engine):
+    from dataclasses import replace
+
+    from circlue.db import unit_of_work
+    from circlue.repository import content_review
+    from tests.content_helpers import own_content
+
+    with own_content(owner_engine) as made:
+        manager, submission_id = _draft(app_engine, owner_engine, made)
+        forged = replace(media.store(mp4(seconds=3), "clip.mp4"), duration=-5)
+        with pytest.raises(ValidationError, match="duration") as refused:
+            with unit_of_work(manager, engine=app_engine) as session:
+                content_review.add_file(session, submission_id=submission_id, stored=forged)
+        assert "file" in refused.value.fields, "shown under the upload box"
+
+
+def test_the_same_file_is_attached_to_a_version_once(app_engine, owner_engine):
+    """A double-submitted upload form: the second attach adds nothing (no error); the next version may reuse it."""
+    from circlue.db import unit_of_work
+    from circlue.repository import content_review
+    from tests.conftest import actor_of
+    from tests.content_helpers import own_content, review
+
+    with own_content(owner_engine) as made:
+        manager, submission_id = _draft(app_engine, owner_engine, made, "image")
+        stored = media.store(png("purple"), "a.png")
+        for expected in ("added", None):
+            with unit_of_work(manager, engine=app_engine) as session:
+                added = content_review.add_file(session, submission_id=submission_id, stored=stored)
+            assert (added and "added") == expected
+        assert _rows(owner_engine, submission_id) == [(1, stored.file_url, None)]
+        with unit_of_work(manager, engine=app_engine) as session:
+            content_review.send_for_review(session, kind="submission", item_id=submission_id, expected_status="draft")
+        review(actor_of(GLOW), app_engine, "submission", submission_id, 1, "revision-requested", "再亮一点")
+        with unit_of_work(manager, engine=app_engine) as session:
+            assert content_review.add_file(session, submission_id=submission_id, stored=stored) is not None
+        assert [r[0] for r in _rows(owner_engine, submission_id)] == [1, 2]
+
+
+class _Upload:
+    """What st.file_uploader hands over."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data, self.name = data, name
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def test_a_failed_upload_leaves_no_file_behind(app_engine, owner_engine, monkeypatch):
+    """Every file was stored before the transaction: a bad second file, a refused caption or a refused row left
+    the first one's bytes (and thumbnail) on the disk with no row. Now what the upload wrote is taken back, unless
+    a row uses it."""
+    import hashlib
+
+    from circlue import db
+    from circlue.ui.production import save_uploads
+    from tests.content_helpers import new_submission, own_content, pair_of
+
+    monkeypatch.setattr(db, "app_engine", lambda: app_engine)
+    fresh, used = png("teal", size=(91, 37)), png()  # `used` is new_submission's picture: a row names it
+
+    def on_disk(data: bytes) -> list:
+        return list(media.media_root().glob(f"*/{hashlib.sha256(data).hexdigest()}*"))
+
+    with own_content(owner_engine) as made:
+        manager, submission_id = _draft(app_engine, owner_engine, made, "image")
+        under_review = new_submission(manager, app_engine, pair_of(owner_engine, GLOW), sent=True)
+        made.append(under_review)
+        media.discard([k.relative_to(media.media_root().parent).as_posix() for k in on_disk(used)])
+        for target, uploads in (
+            # A bad third file, after two were stored.
+            (submission_id, [_Upload(fresh, "ok.png"), _Upload(used, "u.png"), _Upload(b"MZ\x90" + bytes(60), "x.jpg")]),
+            # The rows refused (the submission is under review), after both were stored.
+            (under_review, [_Upload(fresh, "ok.png"), _Upload(used, "u.png")]),
+        ):
+            with pytest.raises(ValidationError):
+                save_uploads(manager, submission_id=target, caption="好", uploads=uploads)
+            assert _rows(owner_engine, submission_id) == []
+            assert not on_disk(fresh), "the new file and its thumbnail are gone"
+            assert len(on_disk(used)) == 2, "a file a row uses stays (written again by this upload)"
+        message = save_uploads(manager, submission_id=submission_id, caption="好",
+                               uploads=[_Upload(fresh, "ok.png"), _Upload(fresh, "ok again.png")])
+        assert "파일 1개를 올렸습니다" in message and "1개는 건너뛰었습니다" in message, message
+        assert len(_rows(owner_engine, submission_id)) == 1 and len(on_disk(fresh)) == 2
