@@ -106,6 +106,27 @@ def own_content(owner_engine: Engine) -> Iterator[list[uuid.UUID]]:
             delete_content(owner_engine, *made)
 
 
+@contextmanager
+def included_rounds_kept(owner_engine: Engine, campaign_id: uuid.UUID) -> Iterator[int]:
+    """The campaign's included revision rounds (yielded), put back as they were when the block ends."""
+    query = text("SELECT included_revision_rounds FROM campaigns WHERE id = :c")
+    with owner_engine.connect() as conn:
+        before = conn.execute(query, {"c": campaign_id}).scalar()
+    try:
+        yield before
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
+                         {"n": before, "c": campaign_id})
+
+
+def rounds_included(owner_engine: Engine, campaign_id: uuid.UUID) -> int:
+    """The campaign's included revision rounds as stored."""
+    with owner_engine.connect() as conn:
+        return conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
+                            {"c": campaign_id}).scalar()
+
+
 def new_plan(actor: Actor, engine: Engine, pair: tuple, *, sent: bool = False) -> uuid.UUID:
     """A draft image plan for the pair (staff), optionally sent for review."""
     with unit_of_work(actor, engine=engine) as session:

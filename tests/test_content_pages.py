@@ -271,15 +271,12 @@ def test_staff_record_when_a_post_went_live_and_the_rounds_included(logged_in, a
     import datetime as dt
 
     from circlue.korea import SEOUL
-    from tests.content_helpers import review
+    from tests.content_helpers import included_rounds_kept, review, rounds_included
 
     pair, admin = pair_of(owner_engine, GLOW), actor_of(ADMIN)
     url = {"douyin": "https://www.douyin.com/video/7", "xiaohongshu": "https://www.xiaohongshu.com/explore/7",
            "weibo": "https://weibo.com/1/P7", "bilibili": "https://www.bilibili.com/video/BV7"}[pair[2]]
     yesterday = dt.datetime.now(SEOUL).date() - dt.timedelta(days=1)
-    with owner_engine.connect() as conn:
-        before = conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
-                              {"c": pair[0]}).scalar()
     with own_content(owner_engine) as made:
         submission_id = new_submission(admin, app_engine, pair, sent=True)
         made.append(submission_id)
@@ -297,17 +294,11 @@ def test_staff_record_when_a_post_went_live_and_the_rounds_included(logged_in, a
             status, when = conn.execute(text("SELECT status, published_at FROM content_submissions WHERE id = :id"),
                                         {"id": submission_id}).one()
         assert (status, when) == ("published", dt.datetime.combine(yesterday, dt.time(21, 30), tzinfo=SEOUL))
-    try:
+    with included_rounds_kept(owner_engine, pair[0]) as before:
         at.number_input(key=f"rounds_{pair[0]}_included").set_value(before + 1)
         next(b for b in at.button if b.label == "저장" and "rounds_" in str(b.form_id)).click().run()
         assert not at.exception, at.exception
-        with owner_engine.connect() as conn:
-            assert conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
-                                {"c": pair[0]}).scalar() == before + 1
-    finally:
-        with owner_engine.begin() as conn:
-            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
-                         {"n": before, "c": pair[0]})
+        assert rounds_included(owner_engine, pair[0]) == before + 1
 
 
 def test_the_upload_help_shows_the_limit_that_holds(monkeypatch):

@@ -23,7 +23,15 @@ from circlue.workflow import (
     content_next,
 )
 from tests.conftest import actor_of
-from tests.content_helpers import new_plan, new_submission, own_content, pair_of, review
+from tests.content_helpers import (
+    included_rounds_kept,
+    new_plan,
+    new_submission,
+    own_content,
+    pair_of,
+    review,
+    rounds_included,
+)
 
 GLOW, LUMIERE, ADMIN, MANAGER = (
     "brand.glow@circlue.demo", "brand.lumiere@circlue.demo", "admin@circlue.demo", "manager@circlue.demo",
@@ -280,11 +288,9 @@ def test_rounds_numbered_by_raw_sql_at_once_are_one(app_engine, owner_engine):
 
 def test_past_the_included_rounds_the_reviewer_is_warned(app_engine, owner_engine):
     pair, manager = pair_of(owner_engine, GLOW), actor_of(MANAGER)
-    with owner_engine.begin() as conn:
-        before = conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
-                              {"c": pair[0]}).scalar()
-        conn.execute(text("UPDATE campaigns SET included_revision_rounds = 1 WHERE id = :c"), {"c": pair[0]})
-    try:
+    with included_rounds_kept(owner_engine, pair[0]):
+        with owner_engine.begin() as conn:
+            conn.execute(text("UPDATE campaigns SET included_revision_rounds = 1 WHERE id = :c"), {"c": pair[0]})
         with own_content(owner_engine) as made:
             plan_id = new_plan(manager, app_engine, pair, sent=True)
             made.append(plan_id)
@@ -299,10 +305,6 @@ def test_past_the_included_rounds_the_reviewer_is_warned(app_engine, owner_engin
                 marks = conn.execute(text("SELECT revision_number, revision_data ? 'extra_round' FROM content_revisions"
                                           " WHERE content_plan_id = :id ORDER BY 1"), {"id": plan_id}).all()
             assert [tuple(m) for m in marks] == [(1, False), (2, True)]
-    finally:
-        with owner_engine.begin() as conn:
-            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
-                         {"n": before, "c": pair[0]})
 
 
 def test_what_is_under_review_does_not_change(app_engine, owner_engine):
@@ -431,18 +433,11 @@ def test_staff_set_the_rounds_a_campaign_includes(app_engine, owner_engine):
     from circlue.errors import Forbidden, NotFound
 
     pair, manager = pair_of(owner_engine, GLOW), actor_of(MANAGER)
-
-    def included() -> int:
-        with owner_engine.connect() as conn:
-            return conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
-                                {"c": pair[0]}).scalar()
-
-    before = included()
-    try:
+    with included_rounds_kept(owner_engine, pair[0]):
         with unit_of_work(manager, engine=app_engine) as session:
             content_review.set_included_rounds(session, campaign_id=pair[0], rounds=5)
             assert content_repo.contracted_pairs(session)[0].included_rounds in range(21)
-        assert included() == 5
+        assert rounds_included(owner_engine, pair[0]) == 5
         with pytest.raises(ValidationError, match="0 to 20"):
             with unit_of_work(manager, engine=app_engine) as session:
                 content_review.set_included_rounds(session, campaign_id=pair[0], rounds=21)
@@ -452,11 +447,7 @@ def test_staff_set_the_rounds_a_campaign_includes(app_engine, owner_engine):
         with pytest.raises(NotFound):
             with unit_of_work(manager, engine=app_engine) as session:
                 content_review.set_included_rounds(session, campaign_id=pair[1], rounds=2)
-        assert included() == 5
-    finally:
-        with owner_engine.begin() as conn:
-            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
-                         {"n": before, "c": pair[0]})
+        assert rounds_included(owner_engine, pair[0]) == 5
 
 
 def test_publishing_records_when_the_post_went_live(app_engine, owner_engine):
