@@ -315,3 +315,51 @@ def test_the_upload_help_shows_the_limit_that_holds(monkeypatch):
     finally:
         monkeypatch.delenv("CIRCLUE_MAX_VIDEO_MB")
         config.get_settings.cache_clear()
+
+
+def _two_players(key: str) -> None:
+    """A page with one stored video twice, as the review page draws the current and the previous version."""
+    import uuid
+
+    from circlue.repository.content import ReviewFile
+    from circlue.ui.content import _show_file
+
+    file = ReviewFile(uuid.uuid4(), 1, key, "video/mp4", 1, None, 30, "clip.mp4")
+    _show_file(file)
+    _show_file(file)
+
+
+def test_a_video_is_read_from_the_disk_once_not_on_every_run(monkeypatch):
+    """st.video(path) read the whole file on every script run (0.2 s and a transient copy per run for 190 MB)."""
+    import builtins
+    import pathlib
+
+    from streamlit.testing.v1 import AppTest
+
+    from circlue import media
+    from tests.content_helpers import mp4
+
+    stored = media.store(mp4(seconds=30), "clip.mp4")
+    path = str(media.path_of(stored.file_url))
+    getattr(media, "_cache", {}).pop(stored.file_url, None)  # read afresh by this test
+    reads = []
+    real_open, real_read = builtins.open, pathlib.Path.read_bytes
+
+    def counting_open(file, *args, **kwargs):
+        if str(file) == path:
+            reads.append("open")
+        return real_open(file, *args, **kwargs)
+
+    def counting_read(self):
+        if str(self) == path:
+            reads.append("read_bytes")
+        return real_read(self)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(pathlib.Path, "read_bytes", counting_read)
+    at = AppTest.from_function(_two_players, args=(stored.file_url,))
+    for _ in range(3):
+        at.run()
+        assert not at.exception, at.exception
+    assert len(at.get("video")) == 2
+    assert len(reads) == 1, reads
