@@ -363,3 +363,11 @@ def test_a_video_is_read_from_the_disk_once_not_on_every_run(monkeypatch):
         assert not at.exception, at.exception
     assert len(at.get("video")) == 2
     assert len(reads) == 1, reads
+
+
+def test_plan_scenes_not_written_by_the_app_are_shown_not_a_crash():
+    """The database checks only that plan_data is an object: scenes as strings crashed field_text (s.get)."""
+    from circlue.ui.content import field_text
+
+    assert field_text("scenes", [{"description": "开场", "seconds": 3}, "试用 10s"]) == "开场 · 3s\n试用 10s"
+    assert field_text("scenes", "开场 | 3") == "开场 | 3"
