@@ -1,9 +1,9 @@
 """Content files: checked by what they contain, stored once by SHA-256 under CIRCLUE_DATA_DIR/media.
 
-Images are opened and verified by Pillow (JPEG, PNG, WebP); videos are recognised by their container structure
-(MP4 and MOV: a chain of ISO-BMFF boxes starting with `ftyp` and holding `moov`; WebM: an EBML header whose
-DocType is `webm`), which also gives their duration (MP4/MOV `mvhd`, WebM `Info/Duration`). A file's name never
-decides its type and never becomes a path: it is stored as `media/<first two hex>/<sha256>.<ext>`.
+Images are opened and verified by Pillow (JPEG, PNG, WebP only), refused above MAX_PIXELS from their header before
+anything is decoded, and thumbnailed from a reduced decode; videos are recognised by their container and its tracks
+(`circlue.videos`), which also give their duration. A file's name never decides its type and never becomes a
+path: it is stored as `media/<first two hex>/<sha256>.<ext>`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import os
 import re
 import struct
 import tempfile
+import threading
 import unicodedata
-import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,17 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from circlue.config import get_settings
 from circlue.errors import ValidationError
+from circlue.videos import video_of
 
 # Pillow format -> (MIME type, stored extension)
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-VIDEO_FORMATS = {"mp4": ("video/mp4", "mp4"), "mov": ("video/quicktime", "mov"), "webm": ("video/webm", "webm")}
-THUMBNAIL_BOX = (480, 480)
+THUMBNAIL_BOX = (480, 480)  # square, so shrinking before turning upright gives the same picture
+# The largest picture decoded at all: 40 megapixels (a 50 MP phone's full resolution is 8160 x 6120; posts are far
+# smaller). Checked from the header, so a small file declaring a huge canvas is refused before it costs memory.
+MAX_PIXELS = 40_000_000
+# Pillow decodes a WebP whole, in about four full-size copies (no reduced decode as for JPEG): 12 MP (4000 x 3000)
+# keeps its thumbnail near the 200 MB a 40 MP PNG costs.
+MAX_WEBP_PIXELS = 12_000_000
 KEY = re.compile(r"media/[0-9a-f]{2}/[0-9a-f]{64}(\.thumb)?\.(jpg|png|webp|mp4|mov|webm)")
 _BAD_TYPE = (
     "이미지(JPEG·PNG·WebP) 또는 동영상(MP4·MOV·WebM)만 올릴 수 있습니다. 이 파일의 내용은 그 형식이 아닙니다 / "
@@ -57,6 +64,8 @@ class StoredFile:
     duration: int | None
     original_name: str
     sha256: str
+    # The keys this call wrote (not there before): what to take back when the rows that would use them fail.
+    written: tuple[str, ...] = ()
 
 
 def safe_name(name: str) -> str:
@@ -83,18 +92,20 @@ def detect(data: bytes) -> Detected:
     """Recognise an image or video by its content, or raise ValidationError."""
     if not data:
         raise ValidationError("빈 파일입니다 (0 바이트) / the file is empty (0 bytes)", fields={"file": "0 bytes"})
-    video = _video(data)
+    video = video_of(data)
     if video is not None:
-        return video
+        return Detected("video", *video)
     try:
-        with warnings.catch_warnings():
-            # A decompression bomb (a huge canvas in a small file) is refused, not warned about.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format
-                image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError, struct.error):
+        with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
+            fmt, (width, height) = image.format, image.size
+            limit = MAX_WEBP_PIXELS if fmt == "WEBP" else MAX_PIXELS
+            if width * height > limit:
+                raise _too_many_pixels(f"{width}×{height}", limit)
+            image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own limit (about 179 MP, or a warnings filter set to "error") comes before ours: same answer.
+        raise _too_many_pixels("", MAX_PIXELS) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error):
         raise ValidationError(_BAD_TYPE, fields={"file": _BAD_TYPE}) from None
     if fmt not in IMAGE_FORMATS:
         raise ValidationError(_BAD_TYPE, fields={"file": _BAD_TYPE})
@@ -114,6 +125,15 @@ def check(data: bytes, name: str) -> tuple[Detected, str]:
     if len(data) > limit:
         raise _too_big(len(data), limit)
     return found, kept
+
+
+def _too_many_pixels(size: str, limit: int) -> ValidationError:
+    shown = f"{size}, " if size else ""
+    message = (
+        f"이미지 해상도가 너무 큽니다 ({shown}최대 {limit // 1_000_000} 메가픽셀) / "
+        f"the picture has too many pixels ({shown}at most {limit // 1_000_000} megapixels)"
+    )
+    return ValidationError(message, fields={"file": message})
 
 
 def _too_big(size: int, limit: int) -> ValidationError:
@@ -142,11 +162,11 @@ def path_of(key: str) -> Path:
     return path
 
 
-def _put(key: str, data: bytes) -> None:
-    """Write `data` under `key` unless it is already there; an existing file is never overwritten."""
+def _put(key: str, data: bytes) -> bool:
+    """Write `data` under `key` unless it is already there (an existing file is never overwritten); True if written."""
     path = path_of(key)
     if path.exists():
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
@@ -155,17 +175,27 @@ def _put(key: str, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
-        with contextlib.suppress(FileExistsError):  # an existing file is never overwritten, even in a race
+        try:
             os.link(tmp, path)
+        except FileExistsError:  # an existing file is never overwritten, even in a race
+            return False
     finally:
         os.unlink(tmp)
+    return True
 
 
 def _thumbnail(data: bytes) -> bytes:
     """A JPEG at most THUMBNAIL_BOX, upright (EXIF orientation applied)."""
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
+        # Shrink first (a JPEG decodes at 1/2 to 1/8 scale via draft, others reduce while resizing), then turn the
+        # small copy upright: turning the full picture first would copy it at full size.
+        image.draft("RGB", THUMBNAIL_BOX)
+        if image.mode in ("RGBA", "LA") and max(image.size) > 4 * max(THUMBNAIL_BOX):
+            # A filtered resize premultiplies alpha into a second full-size copy; a nearest-pixel step down to
+            # four times the box first does not (the filtered step below then smooths it).
+            image.thumbnail((4 * THUMBNAIL_BOX[0], 4 * THUMBNAIL_BOX[1]), Image.Resampling.NEAREST, reducing_gap=None)
         image.thumbnail(THUMBNAIL_BOX)
+        image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")
@@ -181,130 +211,48 @@ def store(data: bytes, name: str) -> StoredFile:
     found, kept = check(data, name)
     digest = hashlib.sha256(data).hexdigest()
     key = f"media/{digest[:2]}/{digest}.{found.ext}"
-    _put(key, data)
+    written = [key] if _put(key, data) else []
     thumbnail = None
     if found.kind == "image":
         thumbnail = f"media/{digest[:2]}/{digest}.thumb.jpg"
         try:
-            _put(thumbnail, _thumbnail(data))
-        except (OSError, ValueError):
+            if _put(thumbnail, _thumbnail(data)):
+                written.append(thumbnail)
+        except (OSError, ValueError, SyntaxError, struct.error):
             thumbnail = None  # verified but not decodable in full (a truncated tail): shown without a preview
-    return StoredFile(key, found.mime, len(data), thumbnail, found.duration, kept, digest)
+    return StoredFile(key, found.mime, len(data), thumbnail, found.duration, kept, digest, tuple(written))
 
 
-# -- Video containers -----------------------------------------------------------------------------------------
-
-_FOURCC = re.compile(rb"[A-Za-z0-9 \xa9_-]{4}")  # \xa9: the © of QuickTime metadata
-_QUICKTIME_BRANDS = {b"qt  "}
-
-
-def _video(data: bytes) -> Detected | None:
-    if len(data) >= 12 and data[4:8] == b"ftyp":
-        return _iso_bmff(data)
-    if data[:4] == b"\x1a\x45\xdf\xa3":
-        return _webm(data)
-    return None
+# Stored files recently shown, by key (content-addressed, so never stale): st.video of a path reads the whole file
+# again on every script run; handed the same bytes object it only fingerprints it. Bounded by size, per process.
+CACHE_BYTES = 512 * 1024 * 1024
+_cache: OrderedDict[str, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
-def _boxes(data: bytes, start: int, end: int):
-    """ISO-BMFF boxes between start and end as (type, payload start, box end); raises ValueError if malformed."""
-    pos = start
-    while pos < end:
-        if end - pos < 8:
-            raise ValueError("truncated box")
-        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        header = 8
-        if size == 1:
-            if end - pos < 16:
-                raise ValueError("truncated box")
-            size = struct.unpack(">Q", data[pos + 8 : pos + 16])[0]
-            header = 16
-        elif size == 0:
-            size = end - pos
-        if size < header or pos + size > end or not _FOURCC.fullmatch(kind):
-            raise ValueError("not a box")
-        yield kind, pos + header, pos + size
-        pos += size
-
-
-def _iso_bmff(data: bytes) -> Detected | None:
-    """MP4 or MOV: every top-level box well formed, `ftyp` first, a `moov`; the duration from `mvhd`."""
+def cached_bytes(key: str) -> bytes | None:
+    """A stored file's bytes, from memory when recently read; None when the file is not on the disk."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    path = path_of(key)
     try:
-        boxes = list(_boxes(data, 0, len(data)))
-        if boxes[0][0] != b"ftyp":
-            return None
-        brand = data[boxes[0][1] : boxes[0][1] + 4]
-        moov = next((b for b in boxes if b[0] == b"moov"), None)
-        if moov is None:
-            return None
-        duration = None
-        for kind, start, end in _boxes(data, moov[1], moov[2]):
-            if kind == b"mvhd" and end - start >= 20:
-                version = data[start]
-                if version == 1 and end - start >= 32:
-                    timescale, length = struct.unpack(">IQ", data[start + 20 : start + 32])
-                else:
-                    timescale, length = struct.unpack(">II", data[start + 12 : start + 20])
-                duration = round(length / timescale) if timescale else None
-                break
-    except (ValueError, struct.error, IndexError):
+        data = path.read_bytes()
+    except FileNotFoundError:
         return None
-    mime, ext = VIDEO_FORMATS["mov" if brand in _QUICKTIME_BRANDS else "mp4"]
-    return Detected("video", mime, ext, duration)
+    with _cache_lock:
+        _cache[key] = data
+        _cache.move_to_end(key)
+        while len(_cache) > 1 and sum(len(v) for v in _cache.values()) > CACHE_BYTES:
+            _cache.popitem(last=False)
+    return data
 
 
-def _vint(data: bytes, pos: int, *, keep_marker: bool) -> tuple[int, int]:
-    """An EBML variable-length integer at pos: (value, next position)."""
-    first = data[pos]
-    length = 1
-    while length <= 8 and not first & (0x80 >> (length - 1)):
-        length += 1
-    if length > 8 or pos + length > len(data):
-        raise ValueError("bad vint")
-    value = first if keep_marker else first & (0xFF >> length)
-    for byte in data[pos + 1 : pos + length]:
-        value = (value << 8) | byte
-    return value, pos + length
-
-
-def _elements(data: bytes, start: int, end: int):
-    """EBML elements between start and end as (id, payload start, payload end); unknown sizes run to end."""
-    pos = start
-    while pos < end:
-        element, pos = _vint(data, pos, keep_marker=True)
-        size_start = pos
-        size, pos = _vint(data, pos, keep_marker=False)
-        if size == (1 << (7 * (pos - size_start))) - 1:  # all ones: unknown size
-            size = end - pos
-        if pos + size > end:
-            raise ValueError("element past its parent")
-        yield element, pos, pos + size
-        pos += size
-
-
-def _webm(data: bytes) -> Detected | None:
-    """WebM: an EBML header with DocType `webm`; the duration from Segment/Info when it is there."""
-    try:
-        elements = _elements(data, 0, len(data))
-        header_id, start, end = next(elements)
-        doctype = next((data[s:e] for i, s, e in _elements(data, start, end) if i == 0x4282), b"")
-        if header_id != 0x1A45DFA3 or doctype.rstrip(b"\0") != b"webm":
-            return None
-        duration = None
-        segment = next((e for e in elements if e[0] == 0x18538067), None)
-        if segment is not None:
-            for element, s, e in _elements(data, segment[1], segment[2]):
-                if element == 0x1549A966:
-                    scale, length = 1_000_000, None
-                    for child, cs, ce in _elements(data, s, e):
-                        if child == 0x2AD7B1:
-                            scale = int.from_bytes(data[cs:ce], "big")
-                        elif child == 0x4489 and ce - cs in (4, 8):
-                            length = struct.unpack(">f" if ce - cs == 4 else ">d", data[cs:ce])[0]
-                    if length is not None:
-                        duration = round(length * scale / 1e9)
-                    break
-    except (ValueError, StopIteration, IndexError, struct.error):
-        return None
-    mime, ext = VIDEO_FORMATS["webm"]
-    return Detected("video", mime, ext, duration)
+def discard(keys: list[str] | tuple[str, ...]) -> None:
+    """Delete stored files (keys a failed upload wrote and no row uses); a missing file is not an error."""
+    for key in keys:
+        with contextlib.suppress(FileNotFoundError):
+            path_of(key).unlink()
+        with _cache_lock:
+            _cache.pop(key, None)

@@ -43,10 +43,32 @@ def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
-def mp4(seconds: int = 5, brand: bytes = b"isom") -> bytes:
-    """A minimal, well-formed ISO-BMFF movie (ftyp, moov/mvhd with the duration, mdat), built by hand."""
-    mvhd = _box(b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, 600, seconds * 600) + bytes(80))
-    return _box(b"ftyp", brand + struct.pack(">I", 0) + brand + b"mp41") + _box(b"moov", mvhd) + _box(b"mdat", bytes(64))
+def track(handler: bytes = b"vide") -> bytes:
+    """An ISO-BMFF `trak` with a media handler and an (empty) sample table."""
+    hdlr = _box(b"hdlr", bytes(8) + handler + bytes(12) + b"VideoHandler\0")
+    return _box(b"trak", _box(b"mdia", hdlr + _box(b"minf", _box(b"stbl", b""))))
+
+
+def mp4(seconds: int = 5, brand: bytes = b"isom", *, mvhd: bytes | None = None, tracks: bytes | None = None) -> bytes:
+    """A minimal, well-formed ISO-BMFF movie (ftyp, moov with mvhd and a video track, mdat), built by hand."""
+    header = mvhd if mvhd is not None else _box(
+        b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, 600, seconds * 600) + bytes(80))
+    moov = _box(b"moov", header + (track() if tracks is None else tracks))
+    return _box(b"ftyp", brand + struct.pack(">I", 0) + brand + b"mp41") + moov + _box(b"mdat", bytes(64))
+
+
+def ebml(element_id: int, payload: bytes) -> bytes:
+    """One EBML element (id as written, an 8-byte size)."""
+    return element_id.to_bytes((element_id.bit_length() + 7) // 8, "big") + b"\x01" + len(payload).to_bytes(7, "big") + payload
+
+
+def webm(seconds: float | None = 9.0, *, track_type: int | None = 1, scale: int = 1_000_000) -> bytes:
+    """A minimal WebM: EBML header (DocType webm), Segment with Info (scale, duration in ms) and one TrackEntry."""
+    info = ebml(0x2AD7B1, scale.to_bytes(4, "big"))
+    if seconds is not None:
+        info += ebml(0x4489, struct.pack(">d", seconds * 1e9 / scale))
+    tracks = b"" if track_type is None else ebml(0x1654AE6B, ebml(0xAE, ebml(0xD7, b"\x01") + ebml(0x83, bytes([track_type]))))
+    return ebml(0x1A45DFA3, ebml(0x4282, b"webm")) + ebml(0x18538067, ebml(0x1549A966, info) + tracks)
 
 
 def pair_of(owner_engine: Engine, brand_email: str) -> tuple[uuid.UUID, uuid.UUID, str]:
@@ -82,6 +104,27 @@ def own_content(owner_engine: Engine) -> Iterator[list[uuid.UUID]]:
     finally:
         if made:
             delete_content(owner_engine, *made)
+
+
+@contextmanager
+def included_rounds_kept(owner_engine: Engine, campaign_id: uuid.UUID) -> Iterator[int]:
+    """The campaign's included revision rounds (yielded), put back as they were when the block ends."""
+    query = text("SELECT included_revision_rounds FROM campaigns WHERE id = :c")
+    with owner_engine.connect() as conn:
+        before = conn.execute(query, {"c": campaign_id}).scalar()
+    try:
+        yield before
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
+                         {"n": before, "c": campaign_id})
+
+
+def rounds_included(owner_engine: Engine, campaign_id: uuid.UUID) -> int:
+    """The campaign's included revision rounds as stored."""
+    with owner_engine.connect() as conn:
+        return conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
+                            {"c": campaign_id}).scalar()
 
 
 def new_plan(actor: Actor, engine: Engine, pair: tuple, *, sent: bool = False) -> uuid.UUID:

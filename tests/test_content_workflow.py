@@ -23,7 +23,15 @@ from circlue.workflow import (
     content_next,
 )
 from tests.conftest import actor_of
-from tests.content_helpers import new_plan, new_submission, own_content, pair_of, review
+from tests.content_helpers import (
+    included_rounds_kept,
+    new_plan,
+    new_submission,
+    own_content,
+    pair_of,
+    review,
+    rounds_included,
+)
 
 GLOW, LUMIERE, ADMIN, MANAGER = (
     "brand.glow@circlue.demo", "brand.lumiere@circlue.demo", "admin@circlue.demo", "manager@circlue.demo",
@@ -280,11 +288,9 @@ def test_rounds_numbered_by_raw_sql_at_once_are_one(app_engine, owner_engine):
 
 def test_past_the_included_rounds_the_reviewer_is_warned(app_engine, owner_engine):
     pair, manager = pair_of(owner_engine, GLOW), actor_of(MANAGER)
-    with owner_engine.begin() as conn:
-        before = conn.execute(text("SELECT included_revision_rounds FROM campaigns WHERE id = :c"),
-                              {"c": pair[0]}).scalar()
-        conn.execute(text("UPDATE campaigns SET included_revision_rounds = 1 WHERE id = :c"), {"c": pair[0]})
-    try:
+    with included_rounds_kept(owner_engine, pair[0]):
+        with owner_engine.begin() as conn:
+            conn.execute(text("UPDATE campaigns SET included_revision_rounds = 1 WHERE id = :c"), {"c": pair[0]})
         with own_content(owner_engine) as made:
             plan_id = new_plan(manager, app_engine, pair, sent=True)
             made.append(plan_id)
@@ -299,10 +305,6 @@ def test_past_the_included_rounds_the_reviewer_is_warned(app_engine, owner_engin
                 marks = conn.execute(text("SELECT revision_number, revision_data ? 'extra_round' FROM content_revisions"
                                           " WHERE content_plan_id = :id ORDER BY 1"), {"id": plan_id}).all()
             assert [tuple(m) for m in marks] == [(1, False), (2, True)]
-    finally:
-        with owner_engine.begin() as conn:
-            conn.execute(text("UPDATE campaigns SET included_revision_rounds = :n WHERE id = :c"),
-                         {"n": before, "c": pair[0]})
 
 
 def test_what_is_under_review_does_not_change(app_engine, owner_engine):
@@ -400,3 +402,73 @@ def test_platform_domains_are_the_same_in_python_and_the_database(app_engine):
         for platform, url in cases:
             db = conn.execute(text("SELECT circlue_platform_url_ok(:p, :u)"), {"p": platform, "u": url}).scalar()
             assert db == url_on_platform(platform, url), (platform, url)
+
+
+def test_a_stale_change_request_on_a_new_version_is_refused(app_engine, owner_engine):
+    """Tab A asked for changes on v1, staff sent v2; tab B (still showing v1) asks for more. Before, review()
+    took it for a repeat click: "round 1: changes requested", nothing saved, v2 still waiting."""
+    from circlue import media
+    from tests.content_helpers import png
+
+    pair, manager, glow = pair_of(owner_engine, GLOW), actor_of(MANAGER), actor_of(GLOW)
+    with own_content(owner_engine) as made:
+        submission_id = new_submission(manager, app_engine, pair, sent=True)
+        made.append(submission_id)
+        review(glow, app_engine, "submission", submission_id, 1, "revision-requested", "换一张图")
+        assert review(glow, app_engine, "submission", submission_id, 1, "revision-requested", "换一张图") == 1, (
+            "a real repeat click still counts once")
+        with unit_of_work(manager, engine=app_engine) as session:
+            content_review.add_file(session, submission_id=submission_id, stored=media.store(png("green"), "v2.png"))
+            content_review.send_for_review(session, kind="submission", item_id=submission_id,
+                                           expected_status="revision-requested")
+        with pytest.raises(Conflict, match=r"a newer version \(v2\) is waiting.*reload"):
+            review(glow, app_engine, "submission", submission_id, 1, "revision-requested", "第二版的光线太暗了")
+        with owner_engine.connect() as conn:
+            rounds = conn.execute(text("SELECT revision_number FROM content_revisions WHERE submission_id = :s"),
+                                  {"s": submission_id}).scalars().all()
+        assert rounds == [1]
+
+
+def test_staff_set_the_rounds_a_campaign_includes(app_engine, owner_engine):
+    from circlue.errors import Forbidden, NotFound
+
+    pair, manager = pair_of(owner_engine, GLOW), actor_of(MANAGER)
+    with included_rounds_kept(owner_engine, pair[0]):
+        with unit_of_work(manager, engine=app_engine) as session:
+            content_review.set_included_rounds(session, campaign_id=pair[0], rounds=5)
+            assert content_repo.contracted_pairs(session)[0].included_rounds in range(21)
+        assert rounds_included(owner_engine, pair[0]) == 5
+        with pytest.raises(ValidationError, match="0 to 20"):
+            with unit_of_work(manager, engine=app_engine) as session:
+                content_review.set_included_rounds(session, campaign_id=pair[0], rounds=21)
+        with pytest.raises(Forbidden):  # a brand does not raise its own free rounds
+            with unit_of_work(actor_of(GLOW), engine=app_engine) as session:
+                content_review.set_included_rounds(session, campaign_id=pair[0], rounds=20)
+        with pytest.raises(NotFound):
+            with unit_of_work(manager, engine=app_engine) as session:
+                content_review.set_included_rounds(session, campaign_id=pair[1], rounds=2)
+        assert rounds_included(owner_engine, pair[0]) == 5
+
+
+def test_publishing_records_when_the_post_went_live(app_engine, owner_engine):
+    import datetime as dt
+
+    from circlue.korea import SEOUL
+
+    pair, admin = pair_of(owner_engine, GLOW), actor_of(ADMIN)
+    yesterday = dt.datetime.now(SEOUL).replace(microsecond=0) - dt.timedelta(days=1)
+    with own_content(owner_engine) as made:
+        submission_id = new_submission(admin, app_engine, pair, sent=True)
+        made.append(submission_id)
+        review(admin, app_engine, "submission", submission_id, 1, "approved")
+        with pytest.raises(ValidationError, match="cannot be in the future") as refused:
+            with unit_of_work(admin, engine=app_engine) as session:
+                content_review.publish(session, submission_id=submission_id, url=_URLS[pair[2]],
+                                       published_at=dt.datetime.now(SEOUL) + dt.timedelta(hours=2))
+        assert "published_at" in refused.value.fields
+        with unit_of_work(admin, engine=app_engine) as session:
+            content_review.publish(session, submission_id=submission_id, url=_URLS[pair[2]], published_at=yesterday)
+        with owner_engine.connect() as conn:
+            at = conn.execute(text("SELECT published_at FROM content_submissions WHERE id = :id"),
+                              {"id": submission_id}).scalar()
+        assert at == yesterday

@@ -5,8 +5,6 @@ import uuid
 
 import streamlit as st
 
-from circlue import media
-from circlue.config import get_settings
 from circlue.db import unit_of_work
 from circlue.repository import content as content_repo
 from circlue.repository import content_review
@@ -14,10 +12,12 @@ from circlue.schemas.common import parse
 from circlue.schemas.content import CaptionInput, parse_plan
 from circlue.ui.content import content_status, kind_label, show_files
 from circlue.ui.flash import show_flash
+from circlue.ui.format import format_datetime
 from circlue.ui.forms import errors_of, seed, submit
 from circlue.ui.i18n import platform_label, t
 from circlue.ui.navigation import guard
 from circlue.ui.plan_form import plan_fields, plan_values
+from circlue.ui.production import included_rounds_form, publish_form, save_uploads, upload_limits
 from circlue.ui.text import md
 from circlue.workflow import CONTENT_EDITABLE
 
@@ -42,7 +42,7 @@ with unit_of_work(actor) as session:
     rows = content_repo.content_of(session, campaign_id=pair.campaign_id, influencer_id=pair.influencer_id)
     items = {r.id: content_repo.get_item(session, kind=r.kind, item_id=r.id) for r in rows}
 
-new_plan, new_submission = st.columns(2)
+new_plan, new_submission, rounds = st.columns(3)
 with new_plan.popover(t("production.new_plan"), icon=":material/add:"):
     kind = st.selectbox(t("production.type"), ["image", "video"], format_func=lambda v: t(f"type.{v}"),
                         key="new_plan_type")
@@ -72,6 +72,8 @@ with new_submission.popover(t("production.new_submission"), icon=":material/add:
             return t("production.created")
 
         submit("new_submission_", _create_submission)
+with rounds.popover(t("production.rounds_button", n=pair.included_rounds), icon=":material/tune:"):
+    included_rounds_form(actor, campaign_id=pair.campaign_id, included=pair.included_rounds)
 
 st.subheader(t("production.items"))
 if not rows:
@@ -106,30 +108,23 @@ for row in rows:
             with errors.form(f"{prefix}form"):
                 st.text_area(t("production.caption"), key=f"{prefix}caption", max_chars=5000, height=120)
                 errors.under("caption")
-                limits = get_settings()
+                image_mb, video_mb = upload_limits()
                 uploads = st.file_uploader(
                     t("production.upload"), accept_multiple_files=True, key=f"{prefix}files",
                     type=["jpg", "jpeg", "png", "webp", "mp4", "mov", "webm"],
-                    help=t("production.upload_help", image=limits.max_image_bytes // 1048576,
-                           video=limits.max_video_bytes // 1048576),
+                    help=t("production.upload_help", image=image_mb, video=video_mb),
                 )
                 errors.under("file")
                 save = st.form_submit_button(t("production.add_files"))
             if save:
                 def _upload(prefix: str = prefix, row=row, uploads=uploads) -> str:
-                    caption = parse(CaptionInput, caption=st.session_state.get(f"{prefix}caption"))
-                    # Checked and stored first (content-addressed: a failed save leaves at most unused bytes).
-                    stored = [media.store(u.getvalue(), u.name) for u in uploads or []]
-                    with unit_of_work(actor) as session:
-                        content_review.set_caption(session, submission_id=row.id, caption=caption)
-                        for file in stored:
-                            content_review.add_file(session, submission_id=row.id, stored=file)
-                    return t("production.uploaded", n=len(stored))
+                    return save_uploads(actor, submission_id=row.id, uploads=uploads or [],
+                                        caption=st.session_state.get(f"{prefix}caption"))
 
                 submit(prefix, _upload)
             for file in item.files:
                 cols = st.columns([4, 1])
-                cols[0].caption(f"{file.original_name} · {file.file_type} · {file.file_size:,} B")
+                cols[0].caption(f"{md(file.original_name or '')} · {file.file_type} · {file.file_size:,} B")
                 if cols[1].button(t("production.remove"), key=f"{prefix}remove_{file.id}"):
                     def _remove(file_id: uuid.UUID = file.id) -> str:
                         with unit_of_work(actor) as session:
@@ -150,16 +145,6 @@ for row in rows:
         if row.status == "submitted":
             st.caption(t("production.locked"))
         if row.kind == "submission" and row.status == "approved":
-            with st.form(f"{prefix}publish"):
-                st.text_input(t("production.published_url"), key=f"{prefix}url", max_chars=255)
-                go = st.form_submit_button(t("production.publish"), type="primary")
-            if go:
-                def _publish(prefix: str = prefix, row=row) -> str:
-                    with unit_of_work(actor) as session:
-                        content_review.publish(session, submission_id=row.id,
-                                               url=st.session_state.get(f"{prefix}url", ""))
-                    return t("production.published")
-
-                submit(prefix, _publish)
+            publish_form(actor, prefix=prefix, submission_id=row.id)
         if row.status == "published":
-            st.caption(md(item.published_url or "—"))
+            st.caption(f"{md(item.published_url or '—')} · {format_datetime(item.published_at)}")

@@ -16,7 +16,8 @@ from circlue.repository import content as content_repo
 from circlue.repository import content_review
 from circlue.schemas.common import parse
 from circlue.schemas.content import ReviewInput
-from circlue.ui.content import changes, content_status, kind_label, show_history, show_version, waited
+from circlue.ui.content import content_status, kind_label, show_history, show_version, waited
+from circlue.ui.content_diff import changes
 from circlue.ui.format import format_datetime
 from circlue.ui.i18n import platform_label, t
 from circlue.ui.navigation import guard
@@ -47,6 +48,11 @@ def _review(kind: str, item_id: uuid.UUID, expected: int, decision: str) -> None
         st.session_state.pop(key, None)
 
 
+def _from_the_oldest() -> None:
+    """A filter changed: its page starts at the oldest item again (a cursor of the old filter hides older ones)."""
+    st.session_state.pop("review_after", None)
+
+
 st.header(t("review.title"))
 notice = st.session_state.pop(NOTICE, None)
 if notice:
@@ -66,23 +72,29 @@ with unit_of_work(actor) as session:
         labels = {str(o.id): o.label for o in options}
         value = column.selectbox(
             t(f"review.filter.{name}"), [None, *labels], format_func=lambda v, lb=labels: t("filter.all") if v is None
-            else lb[v], key=f"review_filter_{name}",
+            else lb[v], key=f"review_filter_{name}", on_change=_from_the_oldest,
         )
         picked[name] = uuid.UUID(value) if value else None
     content_type = columns[-2].selectbox(
         t("review.filter.type"), [None, "image", "video"],
         format_func=lambda v: t("filter.all") if v is None else t(f"type.{v}"), key="review_filter_type",
+        on_change=_from_the_oldest,
     )
     age = columns[-1].selectbox(
         t("review.filter.age"), age_days,
         format_func=lambda n: t("review.age.any") if n == 0 else t("review.age.days", n=n), key="review_filter_age",
+        on_change=_from_the_oldest,
     )
     after = st.session_state.get("review_after")
-    page = content_repo.review_queue(
-        session, campaign_id=picked.get("campaign"), brand_id=picked.get("brand"),
-        influencer_id=picked.get("influencer"), content_type=content_type,
-        older_than=now - dt.timedelta(days=age) if age else None, after=after,
-    )
+    query = {"campaign_id": picked.get("campaign"), "brand_id": picked.get("brand"),
+             "influencer_id": picked.get("influencer"), "content_type": content_type,
+             "older_than": now - dt.timedelta(days=age) if age else None}
+    page = content_repo.review_queue(session, **query, after=after)
+    if after is not None and not page.items:
+        # A later page emptied (its items were reviewed): back to the oldest, where older items may still wait.
+        st.session_state.pop("review_after", None)
+        after = None
+        page = content_repo.review_queue(session, **query, after=None)
     options = [f"{i.kind}:{i.id}" for i in page.items]
     if st.session_state.get("review_item") not in options:
         st.session_state.pop("review_item", None)

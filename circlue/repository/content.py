@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal, null, select, tuple_, union_all
+from sqlalchemy import func, literal, null, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from circlue.errors import NotFound, ValidationError
@@ -22,7 +23,7 @@ from circlue.models import (
     Influencer,
     User,
 )
-from circlue.workflow import CONTENT_EDITABLE
+from circlue.workflow import CONTENT_EDITABLE, DEFAULT_INCLUDED_ROUNDS
 
 KINDS = ("plan", "submission")
 _PARENT = {"plan": ContentPlan, "submission": ContentSubmission}
@@ -331,13 +332,15 @@ class ContractedPair:
     influencer_id: uuid.UUID
     influencer: str
     platform: str | None
+    included_rounds: int = DEFAULT_INCLUDED_ROUNDS
 
 
 def contracted_pairs(session: Session, *, producing_only: bool = True, limit: int | None = 500) -> list[ContractedPair]:
     """Contracted (or completed) influencers by brand, campaign and name; with `producing_only`, of campaigns that
     are planning or producing content (the production page), otherwise of any campaign (the metrics import)."""
     query = (
-        select(Campaign.id, Campaign.title, Brand.name, Influencer.id, Influencer.name, Influencer.platform)
+        select(Campaign.id, Campaign.title, Brand.name, Influencer.id, Influencer.name, Influencer.platform,
+               Campaign.included_revision_rounds)
         .join(CampaignInfluencer, CampaignInfluencer.campaign_id == Campaign.id)
         .join(Brand, Brand.id == Campaign.brand_id)
         .join(Influencer, Influencer.id == CampaignInfluencer.influencer_id)
@@ -401,3 +404,13 @@ def last_reviewer(session: Session, *, kind: str, item_id: uuid.UUID) -> tuple[s
     ).first()
     return (row[0], row[1]) if row else (None, None)
 
+
+def keys_in_use(session: Session, *, keys: Sequence[str]) -> set[str]:
+    """Which of these media keys a file row names (as its file or its thumbnail): those stay on the disk."""
+    if not keys:
+        return set()
+    rows = session.execute(
+        select(ContentFile.file_url, ContentFile.thumbnail_url)
+        .where(or_(ContentFile.file_url.in_(keys), ContentFile.thumbnail_url.in_(keys)))
+    ).all()
+    return {key for row in rows for key in row if key in keys}

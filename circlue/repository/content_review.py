@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from circlue.errors import Conflict, NotFound, ValidationError
@@ -92,13 +93,14 @@ def set_caption(session: Session, *, submission_id: uuid.UUID, caption: CaptionI
         )
 
 
-def add_file(session: Session, *, submission_id: uuid.UUID, stored: StoredFile) -> uuid.UUID:
-    """Attach a stored file to the version of the submission being prepared (the database numbers the version)."""
+def add_file(session: Session, *, submission_id: uuid.UUID, stored: StoredFile) -> uuid.UUID | None:
+    """Attach a stored file to the version of the submission being prepared (the database numbers the version);
+    None when that version already holds the same file (a double-submitted upload adds nothing)."""
     row = _locked(session, "submission", submission_id)
     _editable(row, "파일 / files")
     with refusals():
         return session.scalar(
-            insert(ContentFile)
+            pg_insert(ContentFile)
             .values(
                 submission_id=submission_id,
                 file_url=stored.file_url,
@@ -108,6 +110,7 @@ def add_file(session: Session, *, submission_id: uuid.UUID, stored: StoredFile) 
                 duration=stored.duration,
                 original_name=stored.original_name,
             )
+            .on_conflict_do_nothing(index_elements=["submission_id", "version", "file_url"])
             .returning(ContentFile.id)
         )
 
@@ -158,14 +161,23 @@ def review(
     """
     row = _locked(session, kind, item_id)
     if row.status != "submitted" or row.current_revision_number + 1 != expected_round:
-        parent = ContentRevision.content_plan_id if kind == "plan" else ContentRevision.submission_id
-        mine = session.execute(
-            select(ContentRevision.status, ContentRevision.feedback_by == func.circlue_current_user_id())
-            .where(parent == item_id, ContentRevision.revision_number == expected_round)
-        ).first()
-        # The same person's second click on the same verdict: that round is already theirs, count it once.
-        if mine is not None and mine[0] == verdict.decision and mine[1]:
-            return expected_round
+        # The same person's second click on the same verdict: the round they were looking at is the newest, says
+        # what they said and is theirs; count it once. A newer version waiting means their page is stale.
+        if row.current_revision_number == expected_round and row.status == verdict.decision:
+            parent = ContentRevision.content_plan_id if kind == "plan" else ContentRevision.submission_id
+            mine = session.execute(
+                select(ContentRevision.status, ContentRevision.feedback_by == func.circlue_current_user_id())
+                .where(parent == item_id, ContentRevision.revision_number == expected_round)
+            ).first()
+            if mine is not None and mine[0] == verdict.decision and mine[1]:
+                return expected_round
+        if row.status == "submitted" and row.current_revision_number + 1 > expected_round:
+            newer = row.current_revision_number + 1
+            raise Conflict(
+                f"새 버전(v{newer})이 검토를 기다립니다. 보고 있던 v{expected_round}은(는) 이미 검토되었습니다. "
+                f"새로고침하세요 / a newer version (v{newer}) is waiting; v{expected_round}, the one on your page, "
+                "was already reviewed; reload"
+            )
         who, verdict_given = last_reviewer(session, kind=kind, item_id=item_id)
         raise Conflict(
             f"이미 검토되었습니다 ({who or '—'}: {verdict_given or row.status}). 새로고침하세요 / "
@@ -208,7 +220,7 @@ def publish(session: Session, *, submission_id: uuid.UUID, url: str, published_a
     platform = session.scalar(select(Influencer.platform).where(Influencer.id == row.influencer_id))
     checked = parse(
         PublishInput,
-        {"published_url": "게시물 주소 / post address"},
+        {"published_url": "게시물 주소 / post address", "published_at": "게시 일시 / published at"},
         published_url=url,
         published_at=published_at,
         platform=platform or "",
@@ -219,3 +231,13 @@ def publish(session: Session, *, submission_id: uuid.UUID, url: str, published_a
             .where(ContentSubmission.id == submission_id)
             .values(status="published", published_url=checked.published_url, published_at=checked.published_at)
         )
+
+
+def set_included_rounds(session: Session, *, campaign_id: uuid.UUID, rounds: int) -> None:
+    """How many rounds of changes the campaign includes before a change request counts as extra (0 to 20)."""
+    with refusals():
+        done = session.execute(
+            update(Campaign).where(Campaign.id == campaign_id).values(included_revision_rounds=rounds)
+        )
+    if not done.rowcount:
+        raise NotFound("캠페인을 찾을 수 없습니다 / campaign not found")

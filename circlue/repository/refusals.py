@@ -75,6 +75,10 @@ CONSTRAINTS: dict[str, str] = {
     "content_files_known_type": "지원하지 않는 파일 형식입니다 / not a supported file type",
     "content_files_stored_url": "저장된 파일이 아닙니다 / not a stored file",
     "content_files_thumbnail_stored": "저장된 파일이 아닙니다 / not a stored file",
+    "content_files_duration_not_negative": (
+        "영상 길이가 올바르지 않습니다 (0초 이상) / the video's duration is not valid (0 s or more)"
+    ),
+    "content_files_size_positive": "빈 파일입니다 (0 바이트) / the file is empty (0 bytes)",
     # Money (0014).
     "settlements_campaign_id_key": "이 캠페인의 정산이 이미 있습니다 / this campaign already has a settlement",
     "settlements_campaign_brand_fkey": "정산의 브랜드가 캠페인의 브랜드와 다릅니다 / the brand is not this campaign's",
@@ -136,6 +140,8 @@ FIELDS: dict[str, str] = {
     "content_revisions_feedback_for_changes": "feedback",
     "content_submissions_published_url_http": "published_url",
     "content_submissions_caption_length": "caption",
+    "content_files_duration_not_negative": "file",
+    "content_files_size_positive": "file",
     "campaigns_included_revision_rounds_range": "included_revision_rounds",
     "tax_invoices_buyer_brn": "business_number",
     "payments_amount_positive": "amount",

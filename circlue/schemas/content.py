@@ -204,11 +204,22 @@ def url_on_platform(platform: str | None, url: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in PLATFORM_DOMAINS[platform])
 
 
+def _not_in_the_future(value: dt.datetime | None) -> dt.datetime | None:
+    """A post went live at a known moment, not later than now (a few minutes of clock drift allowed)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("시간대가 없는 일시입니다 / the time has no time zone")
+    if value > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+        raise ValueError("게시 일시는 미래일 수 없습니다 / the publication time cannot be in the future")
+    return value
+
+
 class PublishInput(Input):
     """Where and when an approved submission went live."""
 
     published_url: Annotated[str, pydantic.Field(min_length=1, max_length=255)]
-    published_at: dt.datetime | None = None
+    published_at: Annotated[dt.datetime | None, AfterValidator(_not_in_the_future)] = None
     platform: str
 
     @model_validator(mode="after")

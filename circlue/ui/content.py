@@ -1,14 +1,17 @@
-"""Showing content: files (images, a video player), plans and captions side by side, text diffs, review rounds."""
+"""Showing content: files (images, a video player), plans and captions side by side, review rounds.
+
+What changed between versions is circlue.ui.content_diff.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 
 from circlue import media
 from circlue.errors import ValidationError
@@ -44,26 +47,13 @@ def field_text(name: str, value: Any) -> str:
     """One plan field as lines of text (lists one item a line, scenes as `description · N s`)."""
     if value is None:
         return ""
-    if name == "scenes":
-        return "\n".join(f"{s.get('description', '')} · {s.get('seconds', '')}s" for s in value)
+    if name == "scenes" and isinstance(value, list):
+        # Scenes as the app writes them are objects; anything else written to the JSON is shown as it is.
+        return "\n".join(f"{s.get('description', '')} · {s.get('seconds', '')}s" if isinstance(s, dict) else str(s)
+                         for s in value)
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
     return str(value)
-
-
-def plan_lines(plan: dict[str, Any] | None, content_type: str) -> list[str]:
-    """A plan as labelled lines, for a text diff."""
-    lines: list[str] = []
-    for name in PLAN_FIELDS.get(content_type, ()):
-        lines.append(f"[{t('plan.field.' + name)}]")
-        lines.extend(field_text(name, (plan or {}).get(name)).splitlines() or [""])
-    return lines
-
-
-def unified(previous: Sequence[str], current: Sequence[str]) -> str:
-    """A unified diff of two texts (lines), or '' when they are the same."""
-    diff = difflib.unified_diff(list(previous), list(current), "v-1", "v", lineterm="", n=1)
-    return "\n".join(list(diff)[2:])
 
 
 def show_plan(plan: dict[str, Any] | None, content_type: str) -> None:
@@ -91,26 +81,45 @@ def show_files(files: Sequence[ReviewFile], *, key: str) -> None:
             _show_file(file)
 
 
+def _on_disk(key: str | None) -> str | None:
+    """The path of a media-store key whose file is there, else None (not ours, or gone from the disk)."""
+    if not key or not media.KEY.fullmatch(key):
+        return None
+    path = media.path_of(key)
+    return str(path) if path.is_file() else None
+
+
+def _missing(name: str) -> None:
+    st.warning(t("review.file_missing", name=name), icon=":material/broken_image:")
+
+
 def _show_file(file: ReviewFile) -> None:
     name = md(file.original_name or "")
     try:
         if file.is_video and media.KEY.fullmatch(file.file_url):
-            st.video(str(media.path_of(file.file_url)), format=file.file_type or "video/mp4")
+            # Bytes kept in memory by key: Streamlit would read a path whole again on every run.
+            data = media.cached_bytes(file.file_url)
+            if data is None:
+                _missing(name)
+                return
+            st.video(data, format=file.file_type or "video/mp4")
             suffix = f" · {t('review.duration', seconds=file.duration)}" if file.duration is not None else ""
             st.caption(name + suffix)
         elif file.is_video:
-            if file.thumbnail_url and media.KEY.fullmatch(file.thumbnail_url):
-                st.image(str(media.path_of(file.thumbnail_url)))
+            poster = _on_disk(file.thumbnail_url)
+            if poster:
+                st.image(poster)
             st.caption(f"{name} · {t('review.external', seconds=file.duration or '?')}")
         else:
-            shown = file.thumbnail_url if file.thumbnail_url and media.KEY.fullmatch(file.thumbnail_url) else None
-            shown = shown or (file.file_url if media.KEY.fullmatch(file.file_url) else None)
+            shown = _on_disk(file.thumbnail_url) or _on_disk(file.file_url)
             if shown:
-                st.image(str(media.path_of(shown)), caption=name)
+                st.image(shown, caption=name)
+            elif media.KEY.fullmatch(file.file_url):
+                _missing(name)
             else:
                 st.caption(name)
-    except (ValidationError, OSError):
-        st.caption(f"{name} · —")
+    except (ValidationError, OSError, MediaFileStorageError):
+        _missing(name)  # unreadable, or gone between the check and Streamlit's read
 
 
 def show_version(item: ContentItem, *, previous: bool) -> None:
@@ -130,20 +139,6 @@ def show_version(item: ContentItem, *, previous: bool) -> None:
         show_caption(item.caption)
         st.caption(t("review.files"))
         show_files(item.files, key="current")
-
-
-def changes(item: ContentItem) -> str:
-    """The text diff between the previous version and the current one (plan fields, or the caption)."""
-    snapshot = item.previous.snapshot if item.previous else {}
-    if item.kind == "plan":
-        return unified(plan_lines(snapshot.get("plan_data"), item.content_type),
-                       plan_lines(item.plan_data, item.content_type))
-    before = (snapshot.get("caption") or "").splitlines()
-    after = (item.caption or "").splitlines()
-    label = t("review.files")
-    old_files = [f"{label}: {f.get('original_name') or f.get('file_url')}" for f in snapshot.get("files", [])]
-    new_files = [f"{label}: {f.original_name or f.file_url}" for f in item.files]
-    return unified([*before, *old_files], [*after, *new_files])
 
 
 def show_history(rounds: Sequence[Round]) -> None:

@@ -11,8 +11,9 @@
   acting user, only an admin approves, asking for changes needs feedback, and the round's `revision_data` holds a
   snapshot the database takes of what was reviewed (the plan, or the caption and the files of that version).
 - Content belongs to a campaign and an influencer contracted on it (composite foreign key + trigger).
-- Files belong to a submission's version (`content_files.version` = the round that will review it); they are added
-  and removed only while that version is being prepared; a submission is sent only with files.
+- Files belong to a submission's version (`content_files.version` = the round that will review it), each stored
+  file once per version; they are added and removed only while that version is being prepared; a submission is
+  sent only with files.
 - What is under review or approved does not change; publishing needs an address on the influencer's platform.
 - `campaigns.included_revision_rounds` (default 3); a change request past it is marked `extra_round` in its round.
 - A brand user may now only ask for changes; the final approval is an admin's (guard rewritten).
@@ -533,7 +534,11 @@ def upgrade() -> None:
         "CREATE UNIQUE INDEX idx_content_revisions_submission_round ON content_revisions(submission_id, revision_number)"
         " WHERE submission_id IS NOT NULL"
     )
-    op.execute("CREATE INDEX idx_content_files_submission_version ON content_files(submission_id, version)")
+    # A version holds a stored file once (a double-submitted upload adds nothing); it also serves "the files of
+    # version n", by its first two columns.
+    op.execute(
+        "CREATE UNIQUE INDEX idx_content_files_version_file ON content_files(submission_id, version, file_url)"
+    )
 
     for ddl in (PLATFORM_URL_FUNCTION, CONTENT_WORKFLOW, CONTENT_REVISION, CONTENT_FILE, GUARD_BRAND_WRITES):
         op.execute(ddl)
@@ -577,7 +582,7 @@ def downgrade() -> None:
     spec.loader.exec_module(previous)
     op.execute(next(ddl for ddl in previous.FUNCTIONS if "circlue_guard_brand_writes" in ddl))
 
-    op.execute("DROP INDEX IF EXISTS idx_content_files_submission_version")
+    op.execute("DROP INDEX IF EXISTS idx_content_files_version_file")
     op.execute("DROP INDEX IF EXISTS idx_content_revisions_submission_round")
     op.execute("DROP INDEX IF EXISTS idx_content_revisions_plan_round")
     for table, _prefix, _statuses, _transitions in WORKFLOWS:

@@ -35,7 +35,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "첫 버전입니다. 비교할 이전 버전이 없습니다.", "en": "First version: nothing to compare."
     },
     "review.changes": {"ko": "바뀐 내용", "en": "What changed"},
-    "review.unchanged": {"ko": "텍스트는 이전 버전과 같습니다.", "en": "The text is the same as the previous version."},
+    "review.unchanged": {
+        "ko": "캡션과 파일이 이전 버전과 같습니다.",
+        "en": "The caption and the files are the same as the previous version.",
+    },
+    "review.content_changed": {"ko": "같은 이름, 내용 변경", "en": "same name, new content"},
+    "review.file_missing": {
+        "ko": "파일이 저장소에 없습니다: {name}. 담당자에게 다시 올려 달라고 하세요.",
+        "en": "File missing from the store: {name}. Ask for it to be uploaded again.",
+    },
+    "diff.added": {"ko": "추가", "en": "added"},
+    "diff.removed": {"ko": "삭제", "en": "removed"},
     "review.caption": {"ko": "캡션", "en": "Caption"},
     "review.files": {"ko": "파일", "en": "Files"},
     "review.no_files": {"ko": "파일 없음", "en": "No files"},
@@ -123,6 +133,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "production.sent": {"ko": "{n}차 검토를 요청했습니다.", "en": "Sent for review (round {n})."},
     "production.uploaded": {"ko": "파일 {n}개를 올렸습니다.", "en": "Uploaded {n} file(s)."},
     "production.published": {"ko": "게시를 기록했습니다.", "en": "Publication recorded."},
+    "production.published_on": {"ko": "게시 날짜", "en": "Published on"},
+    "production.published_time": {"ko": "게시 시각 (서울)", "en": "Time (Seoul)"},
+    "production.already_attached": {
+        "ko": "이미 이 버전에 있는 파일 {n}개는 건너뛰었습니다.", "en": "Skipped {n} file(s) this version already has.",
+    },
+    "production.rounds_button": {"ko": "포함 수정 {n}회", "en": "{n} change rounds included"},
+    "production.included_rounds": {"ko": "캠페인에 포함된 수정 횟수", "en": "Change rounds the campaign includes"},
+    "production.included_rounds_help": {
+        "ko": "이 캠페인의 모든 콘텐츠에 적용됩니다. 넘는 수정 요청은 추가 라운드로 표시되고 검토자가 확인해야 합니다.",
+        "en": "Applies to all of this campaign's content. A change request past it is marked as an extra round, "
+              "and the reviewer must confirm it.",
+    },
+    "production.included_saved": {
+        "ko": "포함 수정 횟수를 {n}회로 저장했습니다.", "en": "Saved: {n} change rounds included.",
+    },
     "production.items": {"ko": "이 인플루언서의 콘텐츠", "en": "This influencer's content"},
     "production.locked": {
         "ko": "검토 중이거나 승인된 콘텐츠는 바꿀 수 없습니다.",
