@@ -49,7 +49,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.action": {"ko": "작업", "en": "Action"},
     "audit.since": {"ko": "시작일", "en": "From"},
     "audit.until": {"ko": "종료일", "en": "Until"},
-    "audit.shown": {"ko": "{n}건 (최신순, 최대 {limit}건)", "en": "{n} entries (newest first, at most {limit})"},
+    "audit.page": {
+        "ko": "{n}건 · {first} ~ {last} (최신순)",
+        "en": "{n} entries · {first} to {last} (newest first)",
+    },
+    "audit.newest": {"ko": "최신", "en": "Newest"},
+    "audit.newer": {"ko": "더 최근", "en": "Newer"},
+    "audit.older": {"ko": "더 이전", "en": "Older"},
+    "audit.export_help": {
+        "ko": "필터에 맞는 모든 항목 (이 페이지만이 아니라)",
+        "en": "Every entry the filters match, not only this page",
+    },
     "audit.pick": {"ko": "항목을 골라 변경 내용을 보세요.", "en": "Pick an entry to see what it changed."},
     "audit.field": {"ko": "필드", "en": "Field"},
     "audit.before": {"ko": "이전 값", "en": "Before"},
