@@ -35,6 +35,14 @@ ENCRYPTED = (
     ("payments", "payment_method", "VARCHAR(50)", False),
 )
 ADMIN = "(SELECT public.circlue_is_admin())"
+_OWNER_UPDATE = "FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true)"
+# The owner's rights for key rotation (payments get theirs in 0014; 0015 gives the partitioned audit_logs its own).
+ROTATION_POLICIES = (
+    ("influencers", "influencers_owner_rotate", _OWNER_UPDATE),
+    ("campaign_influencers", "campaign_influencers_owner_rotate", _OWNER_UPDATE),
+    ("audit_logs", "audit_logs_owner_read", "FOR SELECT TO CURRENT_USER USING (true)"),
+    ("audit_logs", "audit_logs_owner_rotate", _OWNER_UPDATE),
+)
 
 GUARD_USERS = f"""
 CREATE OR REPLACE FUNCTION public.circlue_guard_users() RETURNS trigger
@@ -260,6 +268,11 @@ def upgrade() -> None:
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_put(text, text) TO circlue_app")
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_take(text, text) TO circlue_auth")
 
+    # `keys rotate` re-encrypts as the owner, which FORCE subjects to policies when it is not a superuser (0011's
+    # owner policies let it read these): it updates the encrypted tables and the audit values (docs/security.md).
+    for table, name, body in ROTATION_POLICIES:
+        op.execute(f"CREATE POLICY {name} ON {table} {body}")
+
     # The audit viewer filters by entity, entity type and time (user_id and created_at have the seed's indexes).
     op.execute("CREATE INDEX idx_audit_logs_entity_id ON audit_logs(entity_id)")
     op.execute("CREATE INDEX idx_audit_logs_entity_type_created ON audit_logs(entity_type, created_at DESC)")
@@ -270,6 +283,8 @@ def downgrade() -> None:
     import importlib.util
     from pathlib import Path
 
+    for table, name, _body in reversed(ROTATION_POLICIES):
+        op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_type_created")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_id")
     op.execute("DROP FUNCTION IF EXISTS circlue_end_sessions(uuid)")
