@@ -13,7 +13,7 @@ if __name__ != "__main__":
     server.ignore_clear_cache()
     app = st.App("app.py", routes=server.routes(), middleware=server.middleware())
 else:
-    from circlue.config import MissingSecretKey
+    from circlue.config import MissingSecretKey, get_settings
     from circlue.db import unit_of_work
     from circlue.errors import DatabaseUnavailable
     from circlue.repository import notifications as notifications_repo
@@ -32,8 +32,12 @@ else:
         ensure_database()
     except DatabaseUnavailable as exc:
         st.error(t("db.unavailable"), icon=":material/cloud_off:")
-        st.markdown(t("db.howto"))
-        st.caption(t("db.detail", detail=md(exc)))
+        # The reason names the server and the login: shown on a demo only, otherwise in the server log alone.
+        if get_settings().demo_mode:
+            st.markdown(t("db.howto"))
+            st.caption(t("db.detail", detail=md(exc)))
+        else:
+            st.caption(t("db.try_later"))
         st.stop()
     except MissingSecretKey as exc:
         st.error(md(exc), icon=":material/key_off:")

@@ -60,7 +60,7 @@ def _keys_status(_args: argparse.Namespace) -> int:
     print(f"keys in CIRCLUE_SECRET_KEY, newest first: {', '.join(ring.key_ids)}")
     for column, counts in status().items():
         shown = ", ".join(f"{key or 'plaintext'}: {n:,}" for key, n in sorted(counts.items())) or "empty"
-        print(f"  {column:<40} {shown}")
+        print(f"  {column:<52} {shown}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -90,9 +91,21 @@ def secret_key() -> str:
     path = settings.data_dir / "secret_key"
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        try:
+            # Created readable by its owner only (never briefly world-readable); EXCL: two starting processes
+            # cannot both write one, the second reads the first's.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may have created it a moment ago and not written it yet
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    return key
 
 
 @dataclass(frozen=True)

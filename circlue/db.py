@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from circlue.config import get_settings
+from circlue.errors import CountedRefusal
 from circlue.security import new_session_token, token_digest
 
 # Arbitrary constant shared by every process that migrates the same database.
@@ -300,14 +301,21 @@ def end_operator_sessions(session: Session, *actors: Actor) -> None:
 
 @contextmanager
 def unit_of_work(actor: Actor, *, engine: Engine | None = None, readonly: bool = False) -> Iterator[Session]:
-    """One transaction per user action: commit on success, roll back on any exception.
+    """One transaction per user action: commit on success, roll back on any exception but a CountedRefusal.
 
     readonly=True sends the reads to READ_DATABASE_URL when it is set (analytics pages).
     """
     bind = engine or (read_engine() if readonly else app_engine())
+    counted: CountedRefusal | None = None
     with Session(bind=bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         set_actor(session, actor)
-        yield session
+        try:
+            yield session
+        except CountedRefusal as exc:
+            # What the database counted stays counted (a rollback would forgive a wrong password): commit, then say.
+            counted = exc
+    if counted is not None:
+        raise counted
 
 
 @contextmanager

@@ -13,6 +13,10 @@ class ValidationError(DomainError):
         self.fields = fields or {}
 
 
+class CountedRefusal(ValidationError):
+    """A refusal the database has counted (a wrong current password): the unit of work commits, then raises it."""
+
+
 class Conflict(ValidationError):
     """Someone else saved the row after the form read it: reload before saving again."""
 

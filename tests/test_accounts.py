@@ -12,11 +12,11 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.testing.v1 import AppTest
 
 from circlue.db import Actor, login_unit_of_work, unit_of_work
-from circlue.errors import Forbidden, ValidationError
+from circlue.errors import CountedRefusal, Forbidden, ValidationError
 from circlue.ops.demo import DEMO_PASSWORD
 from circlue.repository import audit as audit_repo
 from circlue.repository import users as users_repo
-from circlue.security import hash_password
+from circlue.security import HashedPassword, hash_password
 from tests.conftest import actor_of
 
 ADMIN, MANAGER = "admin@circlue.demo", "manager@circlue.demo"
@@ -141,6 +141,67 @@ def test_a_reset_ends_sessions_and_makes_a_new_password_due(app_engine, auth_eng
     assert _alive(app_engine, temporary).must_change_password is False
     assert _alive(app_engine, other_device) is None
     assert _login(auth_engine, email, "brand new 2026!") is not None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s, u: users_repo.reset_password(s, user_id=u, password=HashedPassword.of("temporary 12345")),
+        lambda s, u: users_repo.set_role(s, user_id=u, role="brand"),
+        lambda s, u: users_repo.set_user_active(s, user_id=u, active=False),
+    ],
+    ids=["reset", "role", "deactivate"],
+)
+def test_a_login_while_the_change_is_being_made_ends_with_it(change, app_engine, auth_engine, scratch_user):
+    """Revocation is stamped when the UPDATE runs, not when the admin's transaction began (bcrypt, a slow page):
+    a login with the old password in between must not outlive the change."""
+    user_id, email, password = scratch_user("manager")
+    with unit_of_work(actor_of(ADMIN), engine=app_engine) as session:
+        session.execute(text("SELECT 1"))  # the admin's transaction has begun
+        intruder = _login(auth_engine, email, password)
+        assert intruder is not None
+        change(session, user_id)
+    with unit_of_work(actor_of(ADMIN), engine=app_engine) as session:  # a reactivation revives no session either
+        users_repo.set_user_active(session, user_id=user_id, active=True)
+    assert _alive(app_engine, intruder) is None
+
+
+def test_wrong_current_passwords_count_and_lock_like_failed_logins(app_engine, auth_engine, scratch_user, owner_engine):
+    """A borrowed session cannot guess the current password on the change form: five wrong ones lock the account
+    for 15 minutes (the login too), and while locked even the right one changes nothing."""
+    user_id, email, password = scratch_user("manager")
+    borrowed = actor_of(email)
+
+    def change(current: str) -> None:
+        with unit_of_work(borrowed, engine=app_engine) as session:
+            users_repo.change_own_password(session, current_password=current, new_password="chosen by a thief 1")
+
+    for n, left in zip(range(4), (4, 3, 2, 1), strict=True):
+        with pytest.raises(CountedRefusal, match=f"current password is wrong; {left} more wrong tries"):
+            change(f"guess number {n}")
+    with pytest.raises(CountedRefusal, match="locked until"):
+        change("guess number 4")
+    with pytest.raises(CountedRefusal, match="locked until"):
+        change(password)
+    assert _login(auth_engine, email, password) is None, "the lock holds for the login too"
+    with owner_engine.connect() as conn:
+        locked_until = conn.execute(text("SELECT locked_until FROM users WHERE id = :u"), {"u": user_id}).scalar()
+    assert dt.timedelta(minutes=14) < locked_until - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
+    with unit_of_work(actor_of(ADMIN), engine=app_engine) as session:
+        users_repo.unlock(session, user_id=user_id)
+    change(password)  # unlocked, the right password works and the count starts again
+    assert _login(auth_engine, email, "chosen by a thief 1") is not None
+
+
+def test_the_password_page_says_how_many_tries_are_left(logged_in_at, scratch_user):
+    _user_id, email, _password = scratch_user("manager")
+    at = logged_in_at(email, page="views/password.py").run()
+    at.text_input(key="pw_current").input("not my password")
+    at.text_input(key="pw_new").input("my own password 1")
+    at.text_input(key="pw_repeat").input("my own password 1")
+    at.button(key="FormSubmitter:password_form-비밀번호 변경").click().run()
+    assert not at.exception
+    assert any("4번 더 틀리면 15분 동안 잠깁니다" in e.value for e in at.error)
 
 
 def test_nobody_sets_their_own_password_without_the_current_one(app_engine, scratch_user, owner_engine):

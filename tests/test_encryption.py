@@ -156,6 +156,8 @@ def test_data_survives_a_key_rotation_that_stops_half_way():
         db.run_migrations(url)
         load_demo(engine=owner, influencers=40)
         before = _plaintexts((owner, app))
+        with owner.connect() as conn:
+            started = conn.execute(text("SELECT clock_timestamp()")).scalar()
         reset_keyring(KeyRing([KEY_B, KEY_A]))
         # Stop after one batch: half old key, half new; the app still reads everything.
         assert rotate(engine=owner, batch_size=25, max_batches=1) == 25
@@ -166,18 +168,118 @@ def test_data_survives_a_key_rotation_that_stops_half_way():
         # The old key can go: everything decrypts with the new one alone, and the CHECKs now cover every row.
         reset_keyring(KeyRing([KEY_B]))
         assert _plaintexts((owner, app)) == before
-        assert all(set(counts) <= {KeyRing([KEY_B]).newest_id} for counts in status(engine=owner).values())
+        counts = status(engine=owner)
+        assert counts["audit_logs: influencers.real_name"], "status counts the audit log's copies too"
+        assert all(set(c) <= {KeyRing([KEY_B]).newest_id} for c in counts.values())
+        old_id = KeyRing([KEY_A]).newest_id
         with owner.connect() as conn:
             unchecked = conn.execute(
                 text("SELECT count(*) FROM pg_constraint WHERE conname LIKE '%\\_encrypted' AND NOT convalidated")
             ).scalar()
-        assert unchecked == 0
+            # Nothing anywhere under the retired key: not in the tables, not in the history the audit log keeps.
+            leftover = conn.execute(
+                text("SELECT count(*) FROM audit_logs WHERE old_values::text LIKE :k OR new_values::text LIKE :k"),
+                {"k": f"%enc1:{old_id}:%"},
+            ).scalar()
+            history = conn.execute(
+                text("SELECT new_values->>'real_name' FROM audit_logs WHERE entity_type = 'influencers'"
+                     " AND action = 'INSERT' AND entity_id = :i"), {"i": before["influencers"][0][0]},
+            ).scalar()
+            # The rotation's own writes name nobody: no admin acted.
+            named = conn.execute(
+                text("SELECT count(*) FILTER (WHERE user_id IS NOT NULL), count(*) FROM audit_logs"
+                     " WHERE created_at >= :t"), {"t": started},
+            ).one()
+        assert unchecked == 0 and leftover == 0 and named[0] == 0 and named[1] >= 40
+        assert KeyRing([KEY_B]).decrypt(history) == before["influencers"][0][1], "the history still reads"
     finally:
         reset_keyring()
         app.dispose()
         owner.dispose()
         db.dispose_engines()
         drop_database(url)
+
+
+def test_an_upgraded_database_keeps_no_plaintext_after_rotate():
+    """Rows written before 0012 were audited in plaintext; `keys rotate` encrypts those audit values too."""
+    from circlue.ops.keys import rotate
+
+    url = create_database("circlue_upgrade_rotate")
+    owner = create_engine(url)
+    try:
+        reset_keyring(KeyRing([KEY_A]))
+        db.run_migrations(url, revision="0011")
+        with owner.begin() as conn:
+            conn.execute(text("INSERT INTO influencers (name, real_name, platform) VALUES ('kol', '王小美', 'douyin')"))
+        db.run_migrations(url)
+        assert rotate(engine=owner) >= 2  # the row, and its audit rows (no admin needed: the owner rotates)
+        with owner.connect() as conn:
+            stored = conn.execute(text("SELECT real_name FROM influencers")).scalar()
+            plain = conn.execute(
+                text("SELECT count(*) FROM audit_logs WHERE old_values::text LIKE '%王小美%'"
+                     " OR new_values::text LIKE '%王小美%'")
+            ).scalar()
+            copies = conn.execute(
+                text("SELECT count(*) FROM audit_logs WHERE entity_type = 'influencers'"
+                     " AND (new_values->>'real_name' LIKE 'enc1:%' OR old_values->>'real_name' LIKE 'enc1:%')")
+            ).scalar()
+        assert stored.startswith("enc1:") and plain == 0 and copies >= 2
+    finally:
+        reset_keyring()
+        owner.dispose()
+        db.dispose_engines()
+        drop_database(url)
+
+
+def test_no_session_can_rewrite_a_recorded_payment(app_engine, owner_engine):
+    """Only the owner re-encrypts payments (keys rotate): the app role has no UPDATE on them, not even an admin."""
+    with owner_engine.connect() as conn:
+        payment = conn.execute(text("SELECT id FROM payments LIMIT 1")).scalar()
+        granted = conn.execute(
+            text("SELECT has_table_privilege('circlue_app', 'payments', 'UPDATE')"
+                 " OR has_any_column_privilege('circlue_app', 'payments', 'UPDATE')")
+        ).scalar()
+    assert not granted
+    with pytest.raises(DBAPIError, match="permission denied"):
+        with db.unit_of_work(actor_of("admin@circlue.demo"), engine=app_engine) as session:
+            session.execute(text("UPDATE payments SET transaction_id = 'enc1:deadbeef:forged' WHERE id = :p"),
+                            {"p": payment})
+
+
+@pytest.mark.parametrize("table", ["influencers", "campaign_influencers", "payments", "audit_logs"])
+def test_the_owner_may_re_encrypt_under_forced_rls(table, owner_engine):
+    """An owner that is not a superuser is bound by FORCE RLS: `keys rotate` needs an owner policy to update."""
+    with owner_engine.connect() as conn:
+        policies = conn.execute(
+            text("SELECT p.cmd FROM pg_policies p JOIN pg_class c ON c.relname = p.tablename"
+                 " WHERE p.schemaname = 'public' AND p.tablename = :t"
+                 " AND pg_get_userbyid(c.relowner) = ANY(p.roles)"),
+            {"t": table},
+        ).scalars().all()
+    assert {"SELECT", "UPDATE"} <= set(policies) or "ALL" in policies, policies
+
+
+def test_the_demo_key_is_never_readable_by_others(tmp_path, monkeypatch):
+    """Created 0600 in one step (not written with the umask's mode and narrowed after)."""
+    from pathlib import Path
+
+    from circlue import config
+
+    monkeypatch.delenv("CIRCLUE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CIRCLUE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(Path, "chmod", lambda *_a, **_k: None)  # a narrowing afterwards does not count
+    monkeypatch.setattr(os, "chmod", lambda *_a, **_k: None)
+    config.get_settings.cache_clear()
+    mask = os.umask(0o022)
+    try:
+        key = config.secret_key()
+        assert len(key) > 40 and config.secret_key() == key
+        assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(mask)
+        monkeypatch.undo()
+        config.get_settings.cache_clear()
 
 
 # -- without the key ---------------------------------------------------------------------------------------------------

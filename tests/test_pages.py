@@ -233,18 +233,26 @@ def test_a_session_the_browser_does_not_carry_is_forgotten(logged_in, browser_co
     assert "circlue_token" not in at.session_state
 
 
-def test_unreachable_database_shows_how_to_fix_it(monkeypatch, migrated_url):
+@pytest.mark.parametrize("demo", [False, True], ids=["visitors", "demo"])
+def test_unreachable_database_tells_visitors_nothing_of_the_server(demo, monkeypatch, migrated_url, caplog):
+    """Host, port and login name go to the server log; the page shows them (and how to fix it) on a demo only."""
     from circlue import config, db
 
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/circlue")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://circlue_owner:pw@127.0.0.1:1/circlue_prod")
+    if demo:
+        monkeypatch.setenv("CIRCLUE_DEMO", "1")
     config.get_settings.cache_clear()
     st.cache_resource.clear()
     try:
         at = _app().run()
         assert not at.exception
         assert "데이터베이스에 연결할 수 없습니다" in [e.value for e in at.error]
-        assert any("DATABASE_URL" in m.value for m in at.markdown)
+        shown = _texts(at)
+        assert ("DATABASE_URL" in shown and "127" in shown) is demo
+        assert ("circlue_owner" in shown or "port" in shown or "127" in shown) is demo
+        assert "127.0.0.1" in caplog.text, "the operator finds the reason in the server log"
     finally:
+        monkeypatch.delenv("CIRCLUE_DEMO", raising=False)
         monkeypatch.setenv("DATABASE_URL", migrated_url)
         config.get_settings.cache_clear()
         st.cache_resource.clear()
@@ -306,8 +314,9 @@ def test_bad_user_input_shows_an_error_and_saves_nothing(logged_in, owner_engine
         # The settlements page (issue 9): overdue sweep, figures, aging, list, monthly totals, campaigns to settle,
         # the picked settlement with its invoices, payments and printable invoice; none of it per row.
         ("admin@circlue.demo", "views/settlements.py", 24),
-        # The audit page also reads the users for its filter: one more unit of work.
-        ("admin@circlue.demo", "views/audit.py", 7),
+        # The audit page also reads the users and the audited tables for its filters (one more unit of work), and
+        # beside its page whether newer entries exist.
+        ("admin@circlue.demo", "views/audit.py", 8),
     ],
 )
 def test_heavy_pages_run_a_fixed_number_of_queries(logged_in, email, page, budget):

@@ -9,6 +9,7 @@ from circlue.db import unit_of_work
 from circlue.errors import DomainError
 from circlue.models import ROLES
 from circlue.repository import users as users_repo
+from circlue.security import HashedPassword
 from circlue.ui.flash import flash, show_error, show_flash
 from circlue.ui.format import format_datetime
 from circlue.ui.i18n import t
@@ -107,8 +108,13 @@ with right:
         st.caption(t("users.reset_help"))
         temporary = st.text_input(t("users.temp_password"), type="password", key="temp_password")
         if st.form_submit_button(t("users.reset")):
-            _act(lambda s: users_repo.reset_password(s, user_id=target_id, password=temporary),
-                 lambda _: t("users.reset_done", email=who))
+            try:
+                hashed = HashedPassword.of(temporary)  # bcrypt before the transaction, not inside it
+            except DomainError as exc:
+                show_error(exc)
+            else:
+                _act(lambda s: users_repo.reset_password(s, user_id=target_id, password=hashed),
+                     lambda _: t("users.reset_done", email=who))
 
     st.markdown(f"**{t('users.sessions')}**")
     with unit_of_work(actor) as session:

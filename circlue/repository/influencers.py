@@ -1,7 +1,8 @@
-"""Influencer search."""
+"""Influencer search, and influencers' personal data for staff (real name, phone, WeChat id)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,8 +11,10 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from circlue.crypto import keyring
-from circlue.errors import Forbidden, ValidationError
+from circlue.errors import Conflict, Forbidden, NotFound, ValidationError
 from circlue.models import PLATFORMS, Influencer
+from circlue.repository.refusals import refusals
+from circlue.schemas.influencers import ContactInput
 from circlue.text import clean_text
 
 
@@ -81,9 +84,16 @@ class InfluencerContact:
     real_name: str | None
     phone: str | None
     wechat_id: str | None
+    updated_at: dt.datetime | None = None
+
+
+def _contact(i: Influencer) -> InfluencerContact:
+    return InfluencerContact(i.id, i.name, i.platform, i.real_name, i.phone, i.wechat_id, i.updated_at)
 
 
 def _require_staff(session: Session) -> None:
+    # RLS lets a brand read the rows of influencers invited to its campaigns (as ciphertext): the plaintext is
+    # decrypted here, for staff only.
     if not session.scalar(select(func.circlue_is_staff())):
         raise Forbidden("실명과 연락처는 Circlue 담당자만 봅니다 / real names and contacts are for Circlue staff only")
 
@@ -92,7 +102,7 @@ def contacts(session: Session, *, influencer_ids: list[uuid.UUID]) -> list[Influ
     """Real names, phones and WeChat ids of these influencers, decrypted; staff only."""
     _require_staff(session)
     rows = session.scalars(select(Influencer).where(Influencer.id.in_(influencer_ids)).order_by(Influencer.name))
-    return [InfluencerContact(i.id, i.name, i.platform, i.real_name, i.phone, i.wechat_id) for i in rows]
+    return [_contact(i) for i in rows]
 
 
 def find_by_real_name(session: Session, *, real_name: str) -> list[InfluencerContact]:
@@ -108,4 +118,25 @@ def find_by_real_name(session: Session, *, real_name: str) -> list[InfluencerCon
         .order_by(Influencer.name)
         .limit(50)
     )
-    return [InfluencerContact(i.id, i.name, i.platform, i.real_name, i.phone, i.wechat_id) for i in rows]
+    return [_contact(i) for i in rows]
+
+
+def update_contact(
+    session: Session, *, influencer_id: uuid.UUID, contact: ContactInput, expected_updated_at: dt.datetime | None
+) -> None:
+    """Set an influencer's real name, phone and WeChat id (staff only; encrypted and blind-indexed on the way in).
+
+    Refused (Conflict) when someone saved the influencer after the form read it.
+    """
+    _require_staff(session)
+    row = session.scalars(select(Influencer).where(Influencer.id == influencer_id).with_for_update()).first()
+    if row is None:
+        raise NotFound("인플루언서를 찾을 수 없습니다 / influencer not found")
+    if row.updated_at != expected_updated_at:
+        raise Conflict(
+            "다른 사용자가 이 인플루언서를 먼저 저장했습니다. 다시 불러온 뒤 고치세요 / "
+            "someone else saved this influencer after you opened it; reload and edit again"
+        )
+    row.real_name, row.phone, row.wechat_id = contact.real_name, contact.phone, contact.wechat_id
+    with refusals():
+        session.flush()

@@ -12,10 +12,11 @@ from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from circlue.errors import NotFound, ValidationError
+from circlue.errors import CountedRefusal, NotFound, ValidationError
+from circlue.korea import SEOUL
 from circlue.models import ROLES, User, UserSession
 from circlue.repository.refusals import refusals
-from circlue.security import hash_password, login_proof, new_session_token, token_digest
+from circlue.security import HashedPassword, hash_password, login_proof, new_session_token, token_digest
 from circlue.text import clean_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -140,12 +141,17 @@ def _update_user(session: Session, user_id: uuid.UUID, **values: object) -> None
         raise NotFound("사용자를 찾을 수 없습니다 / user not found")
 
 
+# When the UPDATE runs, not when its transaction began (now()): a login that committed in between (it waits for
+# the row's lock) opened its session before this moment and ends with the others.
+_REVOKED_NOW = func.clock_timestamp()
+
+
 def set_user_active(session: Session, *, user_id: uuid.UUID, active: bool) -> None:
     """Activate or deactivate a user; deactivation also revokes their sessions, so reactivation revives none."""
     values: dict = {"is_active": active}
     if not active:
         _keeps_an_admin(session, user_id)
-        values["sessions_revoked_at"] = func.now()
+        values["sessions_revoked_at"] = _REVOKED_NOW
     _update_user(session, user_id, **values)
 
 
@@ -156,7 +162,7 @@ def set_role(session: Session, *, user_id: uuid.UUID, role: str) -> None:
     if role != "admin":
         _keeps_an_admin(session, user_id)
     # A new role is a new set of rights: sessions opened under the old one end.
-    _update_user(session, user_id, role=role, sessions_revoked_at=func.now())
+    _update_user(session, user_id, role=role, sessions_revoked_at=_REVOKED_NOW)
 
 
 def unlock(session: Session, *, user_id: uuid.UUID) -> None:
@@ -164,30 +170,51 @@ def unlock(session: Session, *, user_id: uuid.UUID) -> None:
     _update_user(session, user_id, locked_until=None, failed_login_count=0)
 
 
-def reset_password(session: Session, *, user_id: uuid.UUID, password: str) -> None:
-    """Set a temporary password (admins only): the user's sessions end and a new password is due at next login."""
+def reset_password(session: Session, *, user_id: uuid.UUID, password: str | HashedPassword) -> None:
+    """Set a temporary password (admins only): the user's sessions end and a new password is due at next login.
+
+    Pages hash it first (`HashedPassword.of`), before their transaction opens: bcrypt takes a while.
+    """
+    verifier = password if isinstance(password, HashedPassword) else HashedPassword.of(password)
     _update_user(
         session,
         user_id,
-        password_hash=hash_password(password),
+        password_hash=verifier.value,
         must_change_password=True,
-        sessions_revoked_at=func.now(),
+        sessions_revoked_at=_REVOKED_NOW,
         failed_login_count=0,
         locked_until=None,
     )
 
 
 def change_own_password(session: Session, *, current_password: str, new_password: str) -> None:
-    """The acting user's new password, given the current one; their other sessions end, this one goes on."""
+    """The acting user's new password, given the current one; their other sessions end, this one goes on.
+
+    A wrong current password counts like a failed login (five lock the account for 15 minutes): CountedRefusal,
+    so the unit of work keeps the count.
+    """
     new_hash = hash_password(new_password)
     if current_password == new_password:
         raise ValidationError("새 비밀번호는 지금과 달라야 합니다 / the new password must differ from the current one")
     salt = session.scalar(select(func.circlue_my_salt()))
     if salt is None:
         raise NotFound("로그인이 끝났습니다 / your session has ended")
-    changed = session.scalar(select(func.circlue_change_password(login_proof(current_password, salt), new_hash)))
-    if not changed:
-        raise ValidationError("지금 비밀번호가 맞지 않습니다 / the current password is wrong")
+    changed, tries_left, locked_till = session.execute(
+        text("SELECT changed, tries_left, locked_till FROM circlue_change_password(:proof, :hash)"),
+        {"proof": login_proof(current_password, salt), "hash": new_hash},
+    ).one()
+    if changed:
+        return
+    if locked_till is not None:
+        until = f"{locked_till.astimezone(SEOUL):%H:%M}"
+        raise CountedRefusal(
+            f"비밀번호가 5번 틀려 계정이 {until}까지 잠겼습니다. 그 뒤에 다시 시도하세요 / "
+            f"after 5 wrong passwords the account is locked until {until} (Seoul time); try again then"
+        )
+    raise CountedRefusal(
+        f"지금 비밀번호가 맞지 않습니다. {tries_left}번 더 틀리면 15분 동안 잠깁니다 / "
+        f"the current password is wrong; {tries_left} more wrong tries lock the account for 15 minutes"
+    )
 
 
 def list_sessions(session: Session, *, user_id: uuid.UUID) -> list[SessionRow]:

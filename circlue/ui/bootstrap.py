@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
@@ -9,6 +11,8 @@ from circlue.config import get_settings
 from circlue.crypto import keyring
 from circlue.db import heal_role_settings, owner_url, run_migrations
 from circlue.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def _ensure_partitions() -> None:
@@ -41,5 +45,8 @@ def ensure_database() -> str:
 
             load_demo()
     except OperationalError as exc:
-        raise DatabaseUnavailable(str(exc.orig or exc).strip().splitlines()[0]) from exc
+        # Host, port and login name are the operator's to read (here, in the server log), not a visitor's.
+        detail = str(exc.orig or exc).strip().splitlines()[0]
+        log.error("cannot reach the database: %s", detail)
+        raise DatabaseUnavailable(detail) from exc
     return url

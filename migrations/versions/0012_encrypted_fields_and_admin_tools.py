@@ -35,6 +35,14 @@ ENCRYPTED = (
     ("payments", "payment_method", "VARCHAR(50)", False),
 )
 ADMIN = "(SELECT public.circlue_is_admin())"
+_OWNER_UPDATE = "FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true)"
+# The owner's rights for key rotation (payments get theirs in 0014; 0015 gives the partitioned audit_logs its own).
+ROTATION_POLICIES = (
+    ("influencers", "influencers_owner_rotate", _OWNER_UPDATE),
+    ("campaign_influencers", "campaign_influencers_owner_rotate", _OWNER_UPDATE),
+    ("audit_logs", "audit_logs_owner_read", "FOR SELECT TO CURRENT_USER USING (true)"),
+    ("audit_logs", "audit_logs_owner_rotate", _OWNER_UPDATE),
+)
 
 GUARD_USERS = f"""
 CREATE OR REPLACE FUNCTION public.circlue_guard_users() RETURNS trigger
@@ -167,12 +175,16 @@ PASSWORD_FUNCTIONS = (
         SELECT substr(u.password_hash, 1, 29) FROM public.users u WHERE u.id = public.circlue_current_user_id()
     $$
     """,
+    # Wrong current passwords count like failed logins (circlue_login()): five lock the account for 15 minutes, and
+    # a locked account changes nothing, so a borrowed session (a stolen cookie, an unlocked PC) cannot guess it.
+    # The count is committed by the app even though it reports a refusal (circlue.errors.CountedRefusal).
     f"""
-    CREATE FUNCTION public.circlue_change_password(p_current_proof text, p_new_hash text) RETURNS boolean
+    CREATE FUNCTION public.circlue_change_password(p_current_proof text, p_new_hash text)
+    RETURNS TABLE (changed boolean, tries_left integer, locked_till timestamp with time zone)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER {PIN} AS $$
     DECLARE
         me uuid := public.circlue_current_user_id();
-        stored text;
+        u record;
     BEGIN
         IF me IS NULL THEN
             RAISE EXCEPTION 'no live session' USING ERRCODE = 'insufficient_privilege';
@@ -180,18 +192,33 @@ PASSWORD_FUNCTIONS = (
         IF p_new_hash IS NULL OR p_new_hash !~ '{_VERIFIER}' THEN
             RAISE EXCEPTION 'circlue_change_password: a password verifier expected' USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        SELECT u.password_hash INTO stored FROM public.users u WHERE u.id = me FOR UPDATE;
+        SELECT x.password_hash, x.failed_login_count, x.locked_until INTO u FROM public.users x WHERE x.id = me FOR UPDATE;
+        IF u.locked_until IS NOT NULL AND u.locked_until > now() THEN
+            RETURN QUERY SELECT false, 0, u.locked_until;
+            RETURN;
+        END IF;
         IF p_current_proof IS NULL
-                OR substr(stored, 1, 29) || encode(sha256(convert_to(p_current_proof, 'UTF8')), 'hex') <> stored THEN
-            RETURN false;
+                OR substr(u.password_hash, 1, 29) || encode(sha256(convert_to(p_current_proof, 'UTF8')), 'hex')
+                   <> u.password_hash THEN
+            UPDATE public.users x SET
+                failed_login_count = CASE WHEN x.failed_login_count + 1 >= 5 THEN 0 ELSE x.failed_login_count + 1 END,
+                locked_until = CASE WHEN x.failed_login_count + 1 >= 5 THEN now() + interval '15 minutes'
+                                    ELSE x.locked_until END
+            WHERE x.id = me;
+            IF u.failed_login_count + 1 >= 5 THEN
+                RETURN QUERY SELECT false, 0, now() + interval '15 minutes';
+            ELSE
+                RETURN QUERY SELECT false, 5 - (u.failed_login_count + 1), NULL::timestamp with time zone;
+            END IF;
+            RETURN;
         END IF;
         -- Other sessions of the account end; this one goes on.
-        UPDATE public.users u SET password_hash = p_new_hash, must_change_password = false,
+        UPDATE public.users x SET password_hash = p_new_hash, must_change_password = false, failed_login_count = 0,
             sessions_revoked_at = clock_timestamp() - interval '1 microsecond'
-        WHERE u.id = me;
+        WHERE x.id = me;
         UPDATE public.user_sessions s SET created_at = clock_timestamp()
         WHERE s.token = encode(sha256(convert_to(current_setting('circlue.session_token', true), 'UTF8')), 'hex');
-        RETURN true;
+        RETURN QUERY SELECT true, 5, NULL::timestamp with time zone;
     END
     $$
     """,
@@ -241,6 +268,11 @@ def upgrade() -> None:
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_put(text, text) TO circlue_app")
     op.execute("GRANT EXECUTE ON FUNCTION circlue_handoff_take(text, text) TO circlue_auth")
 
+    # `keys rotate` re-encrypts as the owner, which FORCE subjects to policies when it is not a superuser (0011's
+    # owner policies let it read these): it updates the encrypted tables and the audit values (docs/security.md).
+    for table, name, body in ROTATION_POLICIES:
+        op.execute(f"CREATE POLICY {name} ON {table} {body}")
+
     # The audit viewer filters by entity, entity type and time (user_id and created_at have the seed's indexes).
     op.execute("CREATE INDEX idx_audit_logs_entity_id ON audit_logs(entity_id)")
     op.execute("CREATE INDEX idx_audit_logs_entity_type_created ON audit_logs(entity_type, created_at DESC)")
@@ -251,6 +283,8 @@ def downgrade() -> None:
     import importlib.util
     from pathlib import Path
 
+    for table, name, _body in reversed(ROTATION_POLICIES):
+        op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_type_created")
     op.execute("DROP INDEX IF EXISTS idx_audit_logs_entity_id")
     op.execute("DROP FUNCTION IF EXISTS circlue_end_sessions(uuid)")

@@ -361,13 +361,14 @@ FUNCTIONS = (
     $$
     """,
     # Issued invoices and recorded payments are facts: corrections are amending invoices. Payments change only by
-    # re-encryption under another key (keys rotate), which leaves every other column as it was.
+    # re-encryption under another key, by the owner (keys rotate), which leaves every other column as it was; the
+    # app role may not even try (no UPDATE grant, no policy), so no session can put a value of its own there.
     f"""
     CREATE FUNCTION public.circlue_money_records_fixed() RETURNS trigger
     LANGUAGE plpgsql {PIN} AS $$
     BEGIN{_refuse_other_tables("circlue_money_records_fixed")}
         -- Nested: PL/pgSQL plans a whole condition, and tax_invoices has no transaction_id.
-        IF TG_TABLE_NAME = 'payments' AND TG_OP = 'UPDATE' THEN
+        IF TG_TABLE_NAME = 'payments' AND TG_OP = 'UPDATE' AND current_user <> 'circlue_app' THEN
             IF to_jsonb(NEW) - 'payment_method' - 'transaction_id' - 'transaction_id_bidx'
                     = to_jsonb(OLD) - 'payment_method' - 'transaction_id' - 'transaction_id_bidx'
                     AND (NEW.transaction_id IS NOT DISTINCT FROM OLD.transaction_id
@@ -433,12 +434,12 @@ POLICIES = (
     ("tax_invoices", "tax_invoices_admin_insert", f"FOR INSERT TO circlue_app WITH CHECK ({ADMIN})"),
     ("payments", "payments_staff_read", f"FOR SELECT TO circlue_app USING ({STAFF})"),
     ("payments", "payments_admin_insert", f"FOR INSERT TO circlue_app WITH CHECK ({ADMIN})"),
-    # Only `keys rotate` updates payments (re-encryption, guarded by circlue_money_records_fixed).
-    ("payments", "payments_admin_update", f"FOR UPDATE TO circlue_app USING ({ADMIN}) WITH CHECK ({ADMIN})"),
     # The owner-run functions (the overdue sweep, numbering) read and write these under FORCE.
     ("settlements", "settlements_owner", "FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)"),
     ("tax_invoices", "tax_invoices_owner_read", "FOR SELECT TO CURRENT_USER USING (true)"),
     ("payments", "payments_owner_read", "FOR SELECT TO CURRENT_USER USING (true)"),
+    # Only `keys rotate` updates payments, as the owner (re-encryption, guarded by circlue_money_records_fixed).
+    ("payments", "payments_owner_rotate", "FOR UPDATE TO CURRENT_USER USING (true) WITH CHECK (true)"),
     ("tax_invoice_counters", "tax_invoice_counters_owner", "FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)"),
 )
 INDEXES = (
@@ -547,10 +548,9 @@ def upgrade() -> None:
         op.execute(f"DROP POLICY {table}_staff ON {table}")
     for table, name, body in POLICIES:
         op.execute(f"CREATE POLICY {name} ON {table} {body}")
-    # Nobody deletes money through the app; invoices are never updated; payments only re-encrypted.
+    # Nobody deletes money through the app; invoices and payments are never updated through it.
     op.execute("REVOKE DELETE ON settlements, tax_invoices, payments FROM circlue_app")
     op.execute("REVOKE UPDATE ON tax_invoices, payments FROM circlue_app")
-    op.execute("GRANT UPDATE (payment_method, transaction_id, transaction_id_bidx) ON payments TO circlue_app")
 
 
 def downgrade() -> None:
@@ -570,7 +570,6 @@ def downgrade() -> None:
         $$
         """
     )
-    op.execute("REVOKE UPDATE (payment_method, transaction_id, transaction_id_bidx) ON payments FROM circlue_app")
     op.execute("GRANT UPDATE, DELETE ON settlements, tax_invoices, payments TO circlue_app")
     for table, name, _body in reversed(POLICIES):
         op.execute(f"DROP POLICY IF EXISTS {name} ON {table}")

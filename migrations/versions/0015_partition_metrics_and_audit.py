@@ -351,6 +351,8 @@ def _audit_security() -> None:
     op.execute(
         "CREATE POLICY audit_logs_owner_append ON public.audit_logs FOR INSERT TO CURRENT_USER WITH CHECK (true)"
     )
+    for name, command in (("read", "SELECT"), ("rotate", "UPDATE")):  # `keys rotate` re-encrypts as the owner (0012)
+        op.execute(f"CREATE POLICY audit_logs_owner_{name} ON public.audit_logs FOR {command} TO CURRENT_USER USING (true)")
     op.execute("GRANT SELECT ON public.audit_logs TO circlue_app")
 
 

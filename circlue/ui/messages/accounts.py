@@ -49,7 +49,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.action": {"ko": "작업", "en": "Action"},
     "audit.since": {"ko": "시작일", "en": "From"},
     "audit.until": {"ko": "종료일", "en": "Until"},
-    "audit.shown": {"ko": "{n}건 (최신순, 최대 {limit}건)", "en": "{n} entries (newest first, at most {limit})"},
+    "audit.page": {
+        "ko": "{n}건 · {first} ~ {last} (최신순)",
+        "en": "{n} entries · {first} to {last} (newest first)",
+    },
+    "audit.newest": {"ko": "최신", "en": "Newest"},
+    "audit.newer": {"ko": "더 최근", "en": "Newer"},
+    "audit.older": {"ko": "더 이전", "en": "Older"},
+    "audit.export_help": {
+        "ko": "필터에 맞는 모든 항목 (이 페이지만이 아니라)",
+        "en": "Every entry the filters match, not only this page",
+    },
     "audit.pick": {"ko": "항목을 골라 변경 내용을 보세요.", "en": "Pick an entry to see what it changed."},
     "audit.field": {"ko": "필드", "en": "Field"},
     "audit.before": {"ko": "이전 값", "en": "Before"},
@@ -58,4 +68,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit.export": {"ko": "CSV 내보내기", "en": "Export CSV"},
     "audit.detail": {"ko": "{action} · {entity} · {when} · {who}", "en": "{action} · {entity} · {when} · {who}"},
     "audit.agent": {"ko": "브라우저", "en": "User agent"},
+    # Influencers' personal data (staff; issue 7): the real-name lookup and the contact card.
+    "contact.tab_search": {"ko": "검색", "en": "Search"},
+    "contact.tab_lookup": {"ko": "실명 조회", "en": "Real-name lookup"},
+    "contact.pick": {
+        "ko": "인플루언서를 골라 실명과 연락처를 보거나 고치세요.",
+        "en": "Pick an influencer to see or edit their real name and contacts.",
+    },
+    "contact.lookup": {"ko": "실명 (정확히 일치)", "en": "Real name (exact match)"},
+    "contact.lookup_placeholder": {"ko": "예: 王小美", "en": "e.g. 王小美"},
+    "contact.lookup_help": {
+        "ko": "실명은 암호화되어 있어 전체 이름이 정확히 같을 때만 찾습니다 (공백, 대소문자, 전각 문자는 무시).",
+        "en": "Real names are encrypted, so only the exact full name finds them (spacing, case and full-width "
+        "forms aside).",
+    },
+    "contact.none_found": {
+        "ko": "실명이 '{name}'인 인플루언서가 없습니다.",
+        "en": "No influencer's real name is '{name}'.",
+    },
+    "contact.gone": {
+        "ko": "이 인플루언서를 더 이상 찾을 수 없습니다.",
+        "en": "This influencer can no longer be found.",
+    },
+    "contact.title": {"ko": "{name}: 실명과 연락처", "en": "{name}: real name and contacts"},
+    "contact.private": {
+        "ko": "개인정보입니다. Circlue 담당자만 볼 수 있고 브랜드에는 보이지 않습니다. 저장 시 암호화됩니다.",
+        "en": "Personal data: for Circlue staff only, never shown to brands; stored encrypted.",
+    },
+    "contact.real_name": {"ko": "실명", "en": "Real name"},
+    "contact.phone": {"ko": "전화", "en": "Phone"},
+    "contact.wechat_id": {"ko": "위챗 ID", "en": "WeChat id"},
+    "contact.save": {"ko": "저장", "en": "Save"},
+    "contact.saved": {"ko": "{name}: 실명과 연락처를 저장했습니다.", "en": "{name}: real name and contacts saved."},
+    "contact.reload": {"ko": "최신 내용 다시 불러오기", "en": "Reload the latest version"},
 }

@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Leave DATABASE_URL unset to start the embedded PostgreSQL under `CIRCLUE_DATA_DIR` (default `./.circlue`).",
     },
     "db.detail": {"ko": "오류: {detail}", "en": "Error: {detail}"},
+    "db.try_later": {
+        "ko": "잠시 후 다시 시도하세요. 계속되면 운영 담당자에게 알려 주세요.",
+        "en": "Please try again in a moment; if it persists, tell the operator.",
+    },
     "forbidden": {"ko": "이 페이지를 볼 권한이 없습니다.", "en": "You may not open this page."},
     "nav.home": {"ko": "홈", "en": "Home"},
     "nav.campaigns": {"ko": "캠페인", "en": "Campaigns"},
