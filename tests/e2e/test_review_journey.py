@@ -42,12 +42,20 @@ def _pick(page, key: str, *parts: str, last: bool = False) -> str:
     options = page.locator("[role='option']")
     options.first.wait_for()
     texts = options.all_inner_texts()
-    matches = [i for i, text in enumerate(texts) if all(p in text for p in parts)]
+    exact = [i for i, text in enumerate(texts) if len(parts) == 1 and text == parts[0]]
+    matches = exact or [i for i, text in enumerate(texts) if all(p in text for p in parts)]
     assert matches, (parts, texts)
     index = matches[-1 if last else 0]
     options.nth(index).click()
     wait_idle(page)
     return texts[index]
+
+
+def _open_in_queue(page, campaign: str, influencer: str, round_label: str) -> None:
+    """Narrow the queue to one pair, then open its newest item of that round (the queue shows 200 at a time)."""
+    _pick(page, "review_filter_campaign", campaign)
+    _pick(page, "review_filter_influencer", influencer)
+    _pick(page, "review_item", campaign, influencer, round_label, last=True)
 
 
 def _waiting(page, url: str) -> int:
@@ -98,7 +106,7 @@ def test_upload_changes_new_version_approval_and_counts(server, browser, tmp_pat
 
     # The brand opens it in its queue and asks for changes.
     _go(brand, server, "review")
-    _pick(brand, "review_item", campaign, influencer, "1차", last=True)
+    _open_in_queue(brand, campaign, influencer, "1차")
     brand.get_by_text("E2E 첫 버전").first.wait_for()
     assert brand.locator(".st-key-review_approve").count() == 0, "brands do not approve"
     brand.locator(".st-key-review_feedback textarea").fill("패키지 정면이 3초 이상 보이게 다시 찍어 주세요")
@@ -122,7 +130,7 @@ def test_upload_changes_new_version_approval_and_counts(server, browser, tmp_pat
 
     # The admin opens it: version 2 beside version 1 with what changed, the feedback, one click approves.
     _go(admin, server, "review")
-    _pick(admin, "review_item", campaign, influencer, "2차", last=True)
+    _open_in_queue(admin, campaign, influencer, "2차")
     admin.get_by_text("이전 버전 (v1)").wait_for()
     diff = admin.locator("[data-testid='stCode']").inner_text()
     assert "E2E 둘째 버전" in diff and "E2E 첫 버전" in diff, diff
