@@ -1,6 +1,8 @@
 """CSV and Excel files in and out: rows streamed from an upload or a path, templates, and tables for download.
 
-Reading streams (csv.reader; openpyxl in read-only mode), so a million-row file never sits in memory whole.
+Reading streams (csv.reader; openpyxl in read-only mode), so a million-row file never sits in memory whole. A row
+with a value outside the header's columns comes with one cell more than asked for (`EXTRA`): the checks refuse it
+rather than drop a number silently; empty trailing cells (a trailing comma) are fine.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +21,10 @@ from circlue.errors import ValidationError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _HASH_CHUNK = 1 << 20
+# A workbook is a zip: what it unpacks to is bounded before openpyxl reads it (a 1,000,000-row metrics sheet unpacks
+# to about 400 MB), so a small upload cannot expand into gigabytes of XML to parse.
+MAX_XLSX_UNPACKED = 1 << 30
+EXTRA = "extra"
 
 
 def file_sha256(stream: IO[bytes]) -> str:
@@ -58,7 +65,13 @@ def read_rows(
 
     Columns are named by the header row; columns in `required` must be there, others must be in `allowed`.
     """
+    width = len(allowed)
     for line, cells in read_cells(stream, file_name, columns=allowed, required=required):
+        if len(cells) > width:
+            raise ValidationError(
+                f"{line}행 / line {line}: 머리글에 없는 열에 값이 있습니다 / a value outside the header's columns"
+                f" ({str(cells[width])[:40]!r})"
+            )
         yield line, dict(zip(allowed, cells, strict=True))
 
 
@@ -66,10 +79,10 @@ def read_cells(
     stream: IO[bytes], file_name: str, *, columns: Sequence[str], required: Sequence[str]
 ) -> Iterator[tuple[int, list[Any]]]:
     """(line number, [values in `columns` order]) for every non-empty row after the header, CSV (UTF-8) or Excel
-    (first sheet); a missing optional column reads as ''. No dict per row: the million-row imports use it."""
+    (first sheet); a missing optional column reads as ''. A row with a value under no header column has that value
+    appended (one cell more than `columns`). No dict per row: the million-row imports use it."""
     if is_excel(file_name):
-        for line, row in _excel_rows(stream, columns, required):
-            yield line, [row.get(name, "") for name in columns]
+        yield from _excel_cells(stream, columns, required)
         return
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
@@ -79,17 +92,22 @@ def read_cells(
         except StopIteration:
             raise ValidationError("빈 파일입니다 / the file is empty") from None
         positions = [names.index(name) if name in names else None for name in columns]
-        width = len(names)
-        if positions == list(range(len(columns))):
+        unnamed = [i for i, name in enumerate(names) if not name]
+        width = len(columns)
+        if positions == list(range(width)):
             for cells in reader:
-                if len(cells) >= width and any(cells):
-                    yield reader.line_num, cells
+                if len(cells) == width:
+                    if any(cells):
+                        yield reader.line_num, cells
                 elif any(cell.strip() for cell in cells):
-                    yield reader.line_num, [*cells, *([""] * (len(columns) - len(cells)))]
+                    stray = [c for c in cells[width:] if c.strip()]
+                    yield reader.line_num, [*cells[:width], *([""] * (width - len(cells))), *stray[:1]]
             return
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                yield reader.line_num, [cells[i] if i is not None and i < len(cells) else "" for i in positions]
+                row = [cells[i] if i is not None and i < len(cells) else "" for i in positions]
+                stray = [c for i, c in enumerate(cells) if (i >= len(names) or i in unnamed) and c.strip()]
+                yield reader.line_num, [*row, *stray[:1]]
     except UnicodeDecodeError as exc:
         raise ValidationError(
             "UTF-8 CSV 파일이 아닙니다. Excel에서는 'CSV UTF-8'로 저장하세요 / "
@@ -101,11 +119,36 @@ def read_cells(
         text.detach()
 
 
-def _excel_rows(
-    stream: IO[bytes], allowed: Sequence[str], required: Sequence[str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
+def _unpacked_size(stream: IO[bytes]) -> int:
+    """What a workbook's zip unpacks to, from its directory (0 when it is not a zip: openpyxl says so then)."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+    finally:
+        stream.seek(0)
+
+
+def _excel_value(cell: Any) -> Any:
+    """A cell's value as the person sees it: a number shown as a percentage (0.052 shown as 5.2%) is 5.2."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return Decimal(repr(value)) * 100
+    return value
+
+
+def _excel_cells(
+    stream: IO[bytes], columns: Sequence[str], required: Sequence[str]
+) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    stream.seek(0)
+    if _unpacked_size(stream) > MAX_XLSX_UNPACKED:
+        raise ValidationError(
+            f"Excel 파일이 너무 큽니다 (압축을 풀면 {MAX_XLSX_UNPACKED >> 20:,} MB 초과). CSV로 저장해 올려 주세요 / "
+            f"the Excel file unpacks to more than {MAX_XLSX_UNPACKED >> 20:,} MB; save it as CSV"
+        )
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -113,14 +156,24 @@ def _excel_rows(
             f"Excel 파일을 열 수 없습니다 / cannot open the Excel file: {type(exc).__name__}"
         ) from None
     try:
-        rows = book.active.iter_rows(values_only=True)
+        sheet = book.active
+        # The sheet's own <dimension> is written by whatever made the file; trusted, one stray cell at XFD1048576
+        # pads every row to 16,384 cells. Without it rows are read as they are.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows()
         try:
-            names = _header(next(rows), allowed, required)
+            names = _header([c.value for c in next(rows)], columns, required)
         except StopIteration:
             raise ValidationError("빈 파일입니다 / the file is empty") from None
-        for number, cells in enumerate(rows, start=2):
-            if any(c is not None and str(c).strip() for c in cells):
-                yield number, dict(zip(names, cells, strict=False))
+        positions = [names.index(name) if name in names else None for name in columns]
+        for line, cells in enumerate(rows, start=2):
+            values = [_excel_value(c) for c in cells]
+            if not any(v is not None and str(v).strip() for v in values):
+                continue
+            row = ["" if i is None or i >= len(values) or values[i] is None else values[i] for i in positions]
+            stray = [v for i, v in enumerate(values)
+                     if (i >= len(names) or not names[i]) and v is not None and str(v).strip()]
+            yield line, [*row, *stray[:1]]
     finally:
         book.close()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from circlue.metrics import PLATFORMS, engagement_rate_text
+from circlue.metrics import ENGAGEMENT_COUNTS, PLATFORMS, engagement_rate_text
 
 # The seed's performance_metrics columns a file carries, in this order in the template.
 HEADER = (
@@ -37,6 +37,12 @@ PLATFORM_NAMES = {
     "微博": "weibo", "웨이보": "weibo",
     "哔哩哔哩": "bilibili", "b站": "bilibili", "빌리빌리": "bilibili",
 }
+# ASCII only: str.isdigit() and \\d also take full-width and superscript digits, which neither int() nor COPY read.
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# 2026-03-01, 2026/03/01 or 2026.03.01, maybe with a midnight time as spreadsheets write dates.
+_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{2})[-/.]([0-9]{2})(?:[ T]00:00(?::00)?)?")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 _NUMBER_NOISE = str.maketrans("", "", ",₩ \u00a0")
 
@@ -64,6 +70,7 @@ MESSAGES = {
         "이 콘텐츠는 이 캠페인·인플루언서의 제출물이 아닙니다 / the submission is not this campaign's and influencer's"
     ),
     "duplicate": "{first}행과 같은 캠페인·인플루언서·플랫폼·날짜입니다 / the same key as line {first}",
+    "extra": "머리글에 없는 열에 값이 있습니다 / a value outside the header's columns: {value}",
 }
 
 
@@ -113,9 +120,11 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
+    match = _DATE.fullmatch(_text(value))
+    if match is None:
+        return None
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 and text[10:].strip(" T0:") == "" else None
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
 
@@ -123,7 +132,7 @@ def _date(value: Any) -> dt.date | None:
 def _count(value: Any) -> int | str:
     """The count, or a problem code."""
     text = _text(value).translate(_NUMBER_NOISE)
-    if not text.isdigit():
+    if not _DIGITS.fullmatch(text):
         return "count"
     number = int(text)
     return number if number <= INT_MAX else "count_big"
@@ -131,6 +140,10 @@ def _count(value: Any) -> int | str:
 
 def _decimal(value: Any, *, high: Decimal, code: str) -> Decimal | str:
     text = _text(value).translate(_NUMBER_NOISE).rstrip("%")
+    if isinstance(value, Decimal):
+        text = str(value)
+    elif not _NUMBER.fullmatch(text):
+        return code
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -148,8 +161,8 @@ def _copy_text(value: object) -> str:
 
 # Fast paths for what files usually hold (canonical ids, plain numbers); anything else takes the careful path above.
 _UUID36 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_PLAIN_RATE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
-_PLAIN_MONEY = re.compile(r"\d{1,13}(?:\.\d{1,2})?")
+_PLAIN_RATE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
+_PLAIN_MONEY = re.compile(r"[0-9]{1,13}(?:\.[0-9]{1,2})?")
 _ID_FIELDS = ((0, "campaign_id", True), (1, "influencer_id", True), (2, "content_submission_id", False))
 _RATE_FIELDS = (
     (10, "engagement_rate", Decimal("999.99"), "engagement"),
@@ -195,7 +208,7 @@ def check_cells(line: int, cells: list[Any], *, today: dt.date) -> tuple[str, dt
     out.append(platform or "")
     raw_day = cells[4]
     day = iso = None
-    if raw_day.__class__ is str and len(raw_day) == 10:
+    if raw_day.__class__ is str and _ISO_DAY.fullmatch(raw_day):
         try:
             day, iso = dt.date.fromisoformat(raw_day), raw_day
         except ValueError:
@@ -212,7 +225,7 @@ def check_cells(line: int, cells: list[Any], *, today: dt.date) -> tuple[str, dt
     counts: list[int | None] = []
     for index in range(5, 10):
         value = cells[index]
-        if value.__class__ is str and value.isdigit() and len(value) < 10:
+        if value.__class__ is str and len(value) < 10 and value.isascii() and value.isdigit():
             out.append(value)
             counts.append(int(value))
             continue
@@ -254,10 +267,13 @@ def check_cells(line: int, cells: list[Any], *, today: dt.date) -> tuple[str, dt
             reasons.append(field_message("sales_amount", number))
         else:
             out.append(str(number))
+    if len(cells) > len(HEADER):
+        reasons.append(field_message("", "extra", value=repr(_text(cells[len(HEADER)])[:40])))
     if reasons:
         return Problem(line, tuple(reasons))
-    # out: line, 3 ids, platform, date, 5 counts, 3 rates, sales -> the engagement rate is out[11]
-    if out[11] == "\\N" and counts[0]:
+    # out: line, 3 ids, platform, date, 5 counts, 3 rates, sales -> the engagement rate is out[11]. Computed only
+    # from counts the row gives: a file without, say, saves must not store a rate that pretends saves were 0.
+    if out[11] == "\\N" and counts[0] and all(counts[COUNTS.index(n)] is not None for n in ENGAGEMENT_COUNTS[platform]):
         views, likes, comments, shares, saves = (c or 0 for c in counts)
         out[11] = engagement_rate_text(platform, views=views, likes=likes, comments=comments, shares=shares,
                                        saves=saves)

@@ -1,0 +1,272 @@
+"""Findings of the independent review of the analytics issue: each failed before its fix.
+
+Files that are not what they claim (a workbook that unpacks to gigabytes, cells outside the header, digits that are
+not ASCII, percent-formatted Excel cells), partial files that must not erase stored values, bad rows that must not
+make partitions, spend that follows the days on screen, and cascades that stay audited whatever the app role set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import text
+
+from circlue import metrics, tabular
+from circlue.db import unit_of_work
+from circlue.repository import analytics
+from circlue.schemas.metric_rows import HEADER, REQUIRED, check_cells
+from circlue.tabular import csv_bytes, read_cells
+from tests.conftest import actor_of
+from tests.test_import import _import, _rows, pairs  # noqa: F401 - the module fixture, shared
+
+TODAY = dt.date.today()
+BASE = dt.date(2021, 9, 1)
+
+
+@pytest.fixture
+def clean_range(owner_engine):
+    """Metric rows of this module's months are removed before and after each test."""
+
+    def clean() -> None:
+        with owner_engine.begin() as conn:
+            conn.execute(text("DELETE FROM performance_metrics WHERE metric_date BETWEEN '2001-01-01' AND '2021-12-31'"))
+
+    clean()
+    yield
+    clean()
+
+
+def _cells(data: bytes, name: str = "m.csv") -> list[tuple[int, list]]:
+    return list(read_cells(io.BytesIO(data), name, columns=HEADER, required=REQUIRED))
+
+
+def _stored(owner_engine, pair, day: dt.date):
+    with owner_engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT views, likes, saves, engagement_rate, sales_amount FROM performance_metrics"
+                " WHERE campaign_id = :c AND influencer_id = :i AND metric_date = :d"
+            ),
+            {"c": pair.campaign_id, "i": pair.influencer_id, "d": day},
+        ).one_or_none()
+
+
+# --- what a file holds -------------------------------------------------------------------------------------------
+
+
+def test_a_value_outside_the_header_is_refused_and_a_trailing_comma_is_not(pairs):  # noqa: F811
+    row = _rows(pairs["contracted"][0], 1)[0]
+    header_line = ",".join(HEADER)
+    body = ",".join(str(v) for v in row)
+    stray = _cells(f"{header_line}\n{body},999\n".encode())
+    problem = check_cells(stray[0][0], stray[0][1], today=TODAY)
+    assert "999" in str(problem) and "header" in str(problem)
+    # A trailing comma on the header, on the rows, or on both is what spreadsheets write: fine.
+    for data in (f"{header_line},\n{body},\n", f"{header_line}\n{body},\n", f"{header_line},\n{body}\n"):
+        (line, cells), = _cells(data.encode())
+        assert isinstance(check_cells(line, cells, today=TODAY), tuple), data
+    # Columns in another order take the careful path: a stray value there is caught too.
+    reordered = list(reversed(HEADER))
+    stray = _cells(f"{','.join(reordered)},\n{','.join(str(v) for v in reversed(row))},7\n".encode())
+    assert "7" in str(check_cells(stray[0][0], stray[0][1], today=TODAY))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("views", "１２３"),  # full-width digits: str.isdigit() says yes
+        ("views", "²"),  # a superscript two: isdigit() yes, int() raises
+        ("click_through_rate", "١٢"),  # Arabic-Indic digits match \d
+        ("sales_amount", "１０００"),
+        ("metric_date", "2021-W36-3"),  # an ISO week date, 10 characters like YYYY-MM-DD
+        ("metric_date", "20210901"),
+    ],
+)
+def test_only_ascii_digits_and_calendar_dates_pass(pairs, field, value):  # noqa: F811
+    row = _rows(pairs["contracted"][0], 1)[0]
+    row[HEADER.index(field)] = value
+    problem = check_cells(2, [str(v) for v in row], today=TODAY)
+    assert not isinstance(problem, tuple), f"{value!r} passed as {field}"
+    assert field in str(problem)
+
+
+def test_such_values_are_reported_not_crashing_the_import(app_engine, pairs, clean_range):  # noqa: F811
+    rows = _rows(pairs["contracted"][0], 3, start=BASE)
+    rows[0][HEADER.index("views")] = "²"
+    rows[1][HEADER.index("metric_date")] = "2021-W36-3"
+    rows[2][HEADER.index("click_through_rate")] = "١٢"
+    with pytest.raises(Exception) as refused:
+        _import(app_engine, csv_bytes(HEADER, rows))
+    assert type(refused.value).__name__ == "ImportRefused"
+    assert [p.line for p in refused.value.result.problems] == [2, 3, 4]
+
+
+def test_excel_percent_cells_are_read_as_the_percentages_shown(pairs):  # noqa: F811
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(HEADER))
+    row = _rows(pairs["contracted"][0], 1)[0]
+    row[HEADER.index("click_through_rate")] = 0.015
+    row[HEADER.index("conversion_rate")] = 0.02
+    sheet.append([str(v) if isinstance(v, uuid.UUID) else v for v in row])
+    sheet.cell(row=2, column=HEADER.index("click_through_rate") + 1).number_format = "0.00%"
+    sheet.cell(row=2, column=HEADER.index("conversion_rate") + 1).number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    (line, cells), = _cells(out.getvalue(), "m.xlsx")
+    good = check_cells(line, cells, today=TODAY)
+    assert isinstance(good, tuple), good
+    fields = good[0].rstrip("\n").split("\t")
+    # line, 3 ids, platform, date, 5 counts, engagement, CTR, conversion, sales
+    assert Decimal(fields[12]) == Decimal("1.50") and Decimal(fields[13]) == Decimal("2.00")
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(pairs, monkeypatch):  # noqa: F811
+    book = Workbook()
+    book.active.append(list(HEADER))
+    for row in _rows(pairs["contracted"][0], 50):
+        book.active.append([str(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    monkeypatch.setattr(tabular, "MAX_XLSX_UNPACKED", 20_000)
+    with pytest.raises(tabular.ValidationError, match="unpacks to more than"):
+        _cells(out.getvalue(), "m.xlsx")
+
+
+def test_a_value_in_an_unnamed_excel_column_is_reported_not_dropped(pairs):  # noqa: F811
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(HEADER))
+    for row in _rows(pairs["contracted"][0], 2):
+        sheet.append([str(v) for v in row])
+    sheet.cell(row=3, column=40).value = 77
+    out = io.BytesIO()
+    book.save(out)
+    rows = _cells(out.getvalue(), "m.xlsx")
+    assert [len(cells) for _, cells in rows] == [len(HEADER), len(HEADER) + 1]
+    assert "77" in str(check_cells(*rows[1], today=TODAY))
+
+
+# --- what an import stores -----------------------------------------------------------------------------------------
+
+
+def test_a_partial_file_updates_what_it_carries_and_erases_nothing(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    pair = pairs["contracted"][0]
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 2, start=BASE)))
+    before = _stored(owner_engine, pair, BASE)
+    assert before.views and before.sales_amount == Decimal("150000.00") and before.engagement_rate is not None
+    # Sales came later, in a file of its own: only the key and the sales column.
+    sales_only = ("campaign_id", "influencer_id", "platform", "metric_date", "sales_amount")
+    rows = [[pair.campaign_id, pair.influencer_id, pair.platform, BASE.isoformat(), "990000"]]
+    result = _import(app_engine, csv_bytes(sales_only, rows))
+    assert result.updated == 1
+    after = _stored(owner_engine, pair, BASE)
+    assert after.sales_amount == Decimal("990000.00")
+    assert (after.views, after.likes, after.saves, after.engagement_rate) == (
+        before.views, before.likes, before.saves, before.engagement_rate)
+    # An empty cell in a column the file has keeps the stored value too.
+    rows = _rows(pair, 1, start=BASE, views="", sales_amount="")
+    _import(app_engine, csv_bytes(HEADER, rows))
+    assert _stored(owner_engine, pair, BASE).views == before.views
+    assert _stored(owner_engine, pair, BASE).sales_amount == Decimal("990000.00")
+
+
+def test_no_engagement_rate_from_counts_the_file_does_not_give(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    pair = pairs["contracted"][0]
+    views_only = ("campaign_id", "influencer_id", "platform", "metric_date", "views", "likes")
+    rows = [[pair.campaign_id, pair.influencer_id, pair.platform, BASE.isoformat(), "10000", "500"]]
+    _import(app_engine, csv_bytes(views_only, rows))
+    assert _stored(owner_engine, pair, BASE).engagement_rate is None
+
+
+def test_bad_rows_make_no_partitions(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    good = _rows(pairs["contracted"][0], 1, start=BASE)
+    bad = _rows(pairs["contracted"][0], 1, start=dt.date(2001, 1, 1), campaign_id=uuid.uuid4())
+
+    def partitions() -> int:
+        with owner_engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.performance_metrics'::regclass")
+            ).scalar_one()
+
+    before = partitions()
+    result = _import(app_engine, csv_bytes(HEADER, [*bad, *good]), skip_bad=True)
+    assert (result.inserted, result.skipped) == (1, 1)
+    assert (result.first_date, result.last_date) == (BASE, BASE)
+    assert partitions() - before <= 1, "only the good row's month may get a partition"
+
+
+# --- what the dashboard says it cost -------------------------------------------------------------------------------
+
+
+def test_spend_is_the_part_of_the_fee_the_period_measured(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    pair = pairs["contracted"][0]
+    with owner_engine.connect() as conn:
+        fee = conn.execute(
+            text("SELECT ad_fee FROM campaign_influencers WHERE campaign_id = :c AND influencer_id = :i"),
+            {"c": pair.campaign_id, "i": pair.influencer_id},
+        ).scalar_one()
+    assert fee and fee > 0
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 20, start=BASE)))
+    with owner_engine.connect() as conn:
+        all_rows = conn.execute(
+            text("SELECT count(*) FROM performance_metrics WHERE campaign_id = :c AND influencer_id = :i"),
+            {"c": pair.campaign_id, "i": pair.influencer_id},
+        ).scalar_one()
+    with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
+        board = analytics.brand_dashboard(
+            session, start=BASE + dt.timedelta(days=10), end=BASE + dt.timedelta(days=14),
+            campaign_ids=[pair.campaign_id],
+        )
+        compared = analytics.campaign_comparison(
+            session, start=BASE, end=BASE + dt.timedelta(days=4), campaign_ids=[pair.campaign_id]
+        )
+    share = metrics.spend_share(Decimal(fee), 5, all_rows)
+    assert share < Decimal(fee)
+    # Five days of the pair's rows in this period and five in the one before: the same part of the fee each.
+    assert board.current.spend == share and board.previous.spend == share
+    assert [row.spend for row in board.influencers] == [share]
+    assert compared[0].figures.spend == share
+
+
+def test_spend_share_adds_up_to_the_fee():
+    fee = Decimal("1000000")
+    parts = [metrics.spend_share(fee, n, 90) for n in (30, 30, 30)]
+    assert abs(sum(parts) - fee) <= Decimal("0.01"), "periods add up to the fee, to the rounding of a cent"
+    assert metrics.spend_share(fee, 0, 90) == 0 and metrics.spend_share(fee, 5, 0) == 0
+    assert metrics.spend_share(fee, 7, 7) == fee
+
+
+# --- the audit ---------------------------------------------------------------------------------------------------
+
+
+def test_cascaded_metric_deletes_are_audited_whatever_the_import_setting(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    """The importer's exemption is for its own statements: a submission's deletion cascades into its metric rows as
+    the owner, and with the app role's circlue.import_id set those deletions were not audited."""
+    pair = pairs["contracted"][0]
+    with owner_engine.begin() as conn:
+        submission = conn.execute(
+            text(
+                "INSERT INTO content_submissions (campaign_id, influencer_id, content_type, status)"
+                " VALUES (:c, :i, 'image', 'draft') RETURNING id"
+            ),
+            {"c": pair.campaign_id, "i": pair.influencer_id},
+        ).scalar_one()
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 3, start=BASE, content_submission_id=submission)))
+    with owner_engine.connect() as conn:
+        conn.execute(text("SELECT set_config('circlue.import_id', :id, true)"), {"id": str(uuid.uuid4())})
+        conn.execute(text("DELETE FROM content_submissions WHERE id = :s"), {"s": submission})
+        audited = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_logs WHERE entity_type = 'performance_metrics' AND action = 'DELETE'"
+                " AND old_values->>'content_submission_id' = :s"
+            ),
+            {"s": str(submission)},
+        ).scalar_one()
+        conn.commit()
+    assert audited == 3
