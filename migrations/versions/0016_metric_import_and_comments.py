@@ -9,11 +9,13 @@
 - `circlue_metric_import_problems()` marks the staged rows that break a rule only the database can check (unknown
   campaign or influencer, no contracted or completed invitation, a submission of someone else, the same key twice)
   and returns them by line; `circlue_metric_import_apply()` updates the rows whose values changed and inserts the new
-  ones (the seed's UNIQUE key decides which), so importing a file twice leaves the same rows.
+  ones (the seed's UNIQUE key decides which), so importing a file twice leaves the same rows. An empty cell (or a
+  column the file does not have) keeps the stored value: a file of sales figures alone does not erase the views.
 - The per-row audit trigger of performance_metrics does not fire for the importer's own statements (they run as the
-  owner inside the apply function with the import's id set): one audit row per import records who imported which
-  file (its SHA-256), how many rows were inserted, updated and left alone. The app role's own writes stay audited
-  row by row, since it runs as circlue_app whatever it sets.
+  owner, outside any trigger, inside the apply function with the import's id set): one audit row per import records
+  who imported which file (its SHA-256), how many rows were inserted, updated and left alone. The app role's own
+  writes stay audited row by row, since it runs as circlue_app whatever it sets, and so do the owner's cascades
+  (a deleted campaign's metrics), which run inside a foreign-key trigger whatever the app role has set.
 - CHECKs on performance_metrics: counts not negative, a known platform, CTR and conversion rate within 0–100 %,
   engagement rate and sales not negative.
 - `content_comments`: the comments imported for a piece of content, with their label and score (RLS like the
@@ -110,8 +112,10 @@ _OWN_IMPORT = """
         END IF;"""
 
 _KEY_MATCH = " AND ".join(f"m.{c} = s.{c}" for c in KEY)
-_CHANGED = f"({', '.join('m.' + c for c in VALUES)}) IS DISTINCT FROM ({', '.join('s.' + c for c in VALUES)})"
-_SET = ", ".join(f"{c} = s.{c}" for c in VALUES)
+# A file updates what it carries: an empty cell or a missing column never erases a stored value.
+_MERGED = ", ".join(f"COALESCE(s.{c}, m.{c})" for c in VALUES)
+_CHANGED = f"({', '.join('m.' + c for c in VALUES)}) IS DISTINCT FROM ({_MERGED})"
+_SET = ", ".join(f"{c} = COALESCE(s.{c}, m.{c})" for c in VALUES)
 _COLUMNS = ", ".join((*KEY, *VALUES))
 _S_COLUMNS = ", ".join("s." + c for c in (*KEY, *VALUES))
 
@@ -206,8 +210,9 @@ FUNCTIONS = (
         -- Imports queue: two at once would both see a key as new and the second would fail on it.
         PERFORM pg_advisory_xact_lock({IMPORT_LOCK});
         PERFORM set_config('work_mem', '256MB', true);
-        SELECT min(s.metric_date), max(s.metric_date), count(*) FILTER (WHERE s.problem IS NULL),
-               count(*) FILTER (WHERE s.problem IS NOT NULL)
+        -- The range is the good rows' only: a bad row's date makes no partition and widens no scan.
+        SELECT min(s.metric_date) FILTER (WHERE s.problem IS NULL), max(s.metric_date) FILTER (WHERE s.problem IS NULL),
+               count(*) FILTER (WHERE s.problem IS NULL), count(*) FILTER (WHERE s.problem IS NOT NULL)
           INTO lo, hi, good, bad
         FROM public.metric_import_rows s WHERE s.import_id = p_import;
         IF good > 0 THEN
@@ -263,8 +268,13 @@ INFLUENCERS_BY_EXISTS = (
 )
 
 # Not when the importer's own statements run (as the owner, inside circlue_metric_import_apply, with the import's id
-# set): the app role runs as circlue_app whatever it sets, so its writes are always audited row by row.
-AUDIT_WHEN = "current_user = 'circlue_app' OR NULLIF(current_setting('circlue.import_id', true), '') IS NULL"
+# set). The setting is the app role's to set, so it exempts nothing else: the app role's writes run as circlue_app,
+# and the owner's cascades (ON DELETE CASCADE from campaigns, influencers, submissions) run inside the foreign key's
+# trigger (pg_trigger_depth() > 0); the only owner statements at depth 0 with the setting are the importer's.
+AUDIT_WHEN = (
+    "current_user = 'circlue_app' OR pg_trigger_depth() > 0"
+    " OR NULLIF(current_setting('circlue.import_id', true), '') IS NULL"
+)
 
 
 def upgrade() -> None:
