@@ -9,10 +9,11 @@ Engagement counts differ by platform. Each follows what the platform's own creat
 Engagement rate = engagements / views, as a percentage with two decimals (the seed's NUMERIC(5,2)); a period's rate is
 its engagements over its views (weighted by views), never an average of daily rates.
 
-Money (KRW): spend is the agreed ad fee (`campaign_influencers.ad_fee`) of the content measured; sales are
-`performance_metrics.sales_amount`. CPM = spend / views × 1000; CPE = spend / engagements; cost per view =
-spend / views; ROAS = sales / spend; ROI = (sales − spend) / spend. A figure whose divisor is zero is None ("—"),
-never 0 or infinity.
+Money (KRW): spend is the agreed ad fee (`campaign_influencers.ad_fee`) of the content measured, spread evenly over
+the metric rows (platform-days) of that campaign-influencer pair, so a period carries the part of the fee its days
+measured and the periods of a pair add up to its fee (`spend_share`); sales are `performance_metrics.sales_amount`.
+CPM = spend / views × 1000; CPE = spend / engagements; cost per view = spend / views; ROAS = sales / spend;
+ROI = (sales − spend) / spend. A figure whose divisor is zero is None ("—"), never 0 or infinity.
 
 The funnel: clicks = views × click-through rate; conversions = clicks × conversion rate (rates are the day's
 percentages; the repository applies the same two products per metric row before summing).
@@ -100,6 +101,13 @@ def clicks(views: int, click_through_rate: Decimal | None) -> Decimal:
 def conversions(day_clicks: Decimal, conversion_rate: Decimal | None) -> Decimal:
     """Orders the clicks made: clicks × conversion rate (%)."""
     return day_clicks * (conversion_rate or Decimal(0)) / _HUNDRED
+
+
+def spend_share(fee: Decimal, rows_in_period: int, rows_in_all: int) -> Decimal:
+    """The part of a pair's agreed fee a period carries: fee × its metric rows in the period / all its metric rows."""
+    if not rows_in_all or not fee:
+        return Decimal(0)
+    return (fee * Decimal(min(rows_in_period, rows_in_all)) / Decimal(rows_in_all)).quantize(_CENT, ROUND_HALF_UP)
 
 
 def cpm(spend: Decimal, views: int) -> Decimal | None:

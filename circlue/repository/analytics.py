@@ -5,7 +5,8 @@ campaign-influencer pair and period, per day and platform, per piece of content)
 sentiment; the derived figures come from circlue.metrics. Run it in `unit_of_work(actor, readonly=True)`.
 
 Spend in a period is the agreed fee (`ad_fee` of contracted and completed invitations) of every campaign-influencer
-pair with metrics in that period, each fee counted once: the cost of the content whose results are on screen.
+pair with metrics in that period, spread over the pair's metric rows (circlue.metrics.spend_share): a week of a
+two-month post carries a week's part of its fee, so the week's CPE and its change against the week before are fair.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ _SCAN = """
 SELECT GROUPING(m.metric_date) AS g_day, GROUPING(m.content_submission_id) AS g_content,
        m.campaign_id, m.influencer_id, m.platform, (m.metric_date >= :start) AS current,
        m.metric_date, m.content_submission_id,
+       count(*) AS days,
        sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,
        sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,
        -- circlue.metrics.clicks and .conversions, applied per row before summing; in float8, which sums ten times
@@ -192,7 +194,6 @@ def brand_dashboard(
     def totals(current: bool) -> metrics.Totals:
         by_platform: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         clicks = conversions = sales = spend = _ZERO
-        seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
         for r in pair_rows:
             if r.current is not current:
                 continue
@@ -201,9 +202,7 @@ def brand_dashboard(
             clicks += _estimate(r.clicks)
             conversions += _estimate(r.conversions)
             sales += r.sales or _ZERO
-            if (r.campaign_id, r.influencer_id) not in seen:
-                seen.add((r.campaign_id, r.influencer_id))
-                spend += fees.get((r.campaign_id, r.influencer_id), _ZERO)
+            spend += _spend(fees, r)
         return metrics.Totals(by_platform=by_platform, clicks=clicks, conversions=conversions, sales=sales,
                               spend=spend)
 
@@ -220,13 +219,16 @@ def brand_dashboard(
 
 
 def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # noqa: ANN202 - three dicts
-    """Agreed fees per pair, influencer names, campaign titles (one query; RLS applies)."""
+    """Agreed fees per pair with the pair's metric rows of all time (to spread the fee over), influencer names,
+    campaign titles (one query; RLS applies)."""
     if not keys:
         return {}, {}, {}
     campaigns, influencers = zip(*keys, strict=True)
     facts = session.execute(
         text(
-            "SELECT ci.campaign_id, ci.influencer_id, COALESCE(ci.ad_fee, 0) AS fee, i.name, c.title"
+            "SELECT ci.campaign_id, ci.influencer_id, COALESCE(ci.ad_fee, 0) AS fee, i.name, c.title,"
+            " (SELECT count(*) FROM public.performance_metrics m WHERE m.campaign_id = ci.campaign_id"
+            "  AND m.influencer_id = ci.influencer_id) AS metric_rows"
             " FROM unnest(CAST(:c AS uuid[]), CAST(:i AS uuid[])) AS k(campaign_id, influencer_id)"
             " JOIN public.campaign_influencers ci ON ci.campaign_id = k.campaign_id"
             "  AND ci.influencer_id = k.influencer_id AND ci.status IN ('contracted', 'completed')"
@@ -234,10 +236,16 @@ def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # no
         ),
         {"c": list(campaigns), "i": list(influencers)},
     ).all()
-    fees = {(f.campaign_id, f.influencer_id): Decimal(f.fee) for f in facts}
+    fees = {(f.campaign_id, f.influencer_id): (Decimal(f.fee), int(f.metric_rows)) for f in facts}
     names = {f.influencer_id: f.name for f in facts}
     titles = {f.campaign_id: f.title for f in facts}
     return fees, names, titles
+
+
+def _spend(fees: dict, row) -> Decimal:  # noqa: ANN001 - a result row with campaign_id, influencer_id and days
+    """The part of the row's pair's fee that the row's metric days carry."""
+    fee, all_rows = fees.get((row.campaign_id, row.influencer_id), (_ZERO, 0))
+    return metrics.spend_share(fee, int(row.days), all_rows)
 
 
 def _days(day_rows, start: dt.date, end: dt.date) -> list[Day]:  # noqa: ANN001 - result rows
@@ -272,7 +280,7 @@ def _influencers(pair_rows, fees, names) -> list[InfluencerRow]:  # noqa: ANN001
         entry["views"] += counts["views"]
         entry["engaged"] += _engaged(r.platform, counts)
         entry["sales"] += r.sales or _ZERO
-        entry["spend"] += fees.get((r.campaign_id, r.influencer_id), _ZERO)
+        entry["spend"] += _spend(fees, r)
     out = [
         InfluencerRow(
             influencer_id=influencer, name=names.get(influencer, "—"), platform=platform, views=e["views"],
@@ -393,7 +401,7 @@ def campaign_comparison(
     _check_range(start, end)
     rows = session.execute(
         text(
-            "SELECT m.campaign_id, m.influencer_id, m.platform,"
+            "SELECT m.campaign_id, m.influencer_id, m.platform, count(*) AS days,"
             " sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,"
             " sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,"
             " sum(m.views * m.click_through_rate::float8) / 100 AS clicks,"
@@ -430,9 +438,8 @@ def campaign_comparison(
         entry["clicks"] += _estimate(r.clicks)
         entry["conversions"] += _estimate(r.conversions)
         entry["sales"] += r.sales or _ZERO
-        if r.influencer_id not in entry["influencers"]:
-            entry["influencers"].add(r.influencer_id)
-            entry["spend"] += fees.get((r.campaign_id, r.influencer_id), _ZERO)
+        entry["influencers"].add(r.influencer_id)
+        entry["spend"] += _spend(fees, r)
     out = [
         CampaignFigures(
             campaign_id=cid, title=info[cid].title, brand=info[cid].brand, status=info[cid].status,
