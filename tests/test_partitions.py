@@ -180,8 +180,24 @@ def test_the_migration_moves_rows_there_and_back():
             kind = conn.execute(text("SELECT relkind FROM pg_class WHERE relname = 'performance_metrics'")).scalar()
         assert kind == "r"
         assert snapshot() == at_head
+        # Rows older than 2000 (the plain tables allowed them) have no month partition: they wait in the default.
+        with engine.begin() as conn:
+            conn.execute(text(
+                "UPDATE performance_metrics SET metric_date = DATE '1999-12-15'"
+                " WHERE id = (SELECT id FROM performance_metrics ORDER BY id LIMIT 1)"
+            ))
+            conn.execute(text(
+                "UPDATE audit_logs SET created_at = TIMESTAMPTZ '1998-05-01 09:00+09'"
+                " WHERE id = (SELECT id FROM audit_logs ORDER BY id LIMIT 1)"
+            ))
+        at_0014 = snapshot()  # the update above wrote one audit row
         db.run_migrations(url)
-        assert snapshot() == at_head
+        assert snapshot() == at_0014
+        with engine.connect() as conn:
+            assert conn.execute(text(
+                "SELECT (SELECT count(*) FROM performance_metrics_default WHERE metric_date < '2000-01-01'),"
+                " (SELECT count(*) FROM audit_logs_default WHERE created_at < '2000-01-01')"
+            )).one() == (1, 1)
         assert at_head["metrics"][0] > 0 and at_head["analyses"][0] == at_head["analyses"][1] > 0
     finally:
         engine.dispose()

@@ -16,7 +16,7 @@
   circlue_ensure_metric_partitions() (SECURITY DEFINER, staff: the importer and the demo) call it for a range.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-26
 """
 
@@ -281,10 +281,12 @@ PARTITION_FUNCTIONS = (
 
 
 def _months_sql(table: str, column: str) -> str:
-    """The first month with rows in `table` (or this month) to three months ahead, as a set of dates."""
+    """The first month with rows in `table` (or this month) to three months ahead, as a set of dates. Months start at
+    2000 as partitions do: older rows (the seed's columns allowed them) stay in the DEFAULT partition, kept."""
     return (
-        "SELECT generate_series(date_trunc('month', LEAST(COALESCE(min(" + column + ")::date, current_date),"
-        " current_date)), date_trunc('month', current_date) + interval '3 months', interval '1 month')::date"
+        "SELECT generate_series(date_trunc('month', GREATEST(LEAST(COALESCE(min(" + column + ")::date, current_date),"
+        " current_date), DATE '2000-01-01')), date_trunc('month', current_date) + interval '3 months',"
+        " interval '1 month')::date"
         f" FROM {table}"
     )
 
