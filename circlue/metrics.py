@@ -9,9 +9,10 @@ Engagement counts differ by platform. Each follows what the platform's own creat
 Engagement rate = engagements / views, as a percentage with two decimals (the seed's NUMERIC(5,2)); a period's rate is
 its engagements over its views (weighted by views), never an average of daily rates.
 
-Money (KRW): spend is the agreed ad fee (`campaign_influencers.ad_fee`) of the content measured, spread evenly over
-the metric rows (platform-days) of that campaign-influencer pair, so a period carries the part of the fee its days
-measured and the periods of a pair add up to its fee (`spend_share`); sales are `performance_metrics.sales_amount`.
+Money (KRW): spend is the agreed ad fee (`campaign_influencers.ad_fee`) of the content measured, accrued evenly over
+the campaign's days (start to end, as a fee for a service period is): a period carries the part of each fee its days
+of the campaign hold, the periods add up to the fee, and a closed month's spend does not move when later metrics
+arrive (`spend_share`); days after the campaign's end carry none. Sales are `performance_metrics.sales_amount`.
 CPM = spend / views × 1000; CPE = spend / engagements; cost per view = spend / views; ROAS = sales / spend;
 ROI = (sales − spend) / spend. A figure whose divisor is zero is None ("—"), never 0 or infinity.
 
@@ -21,6 +22,7 @@ percentages; the repository applies the same two products per metric row before 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -103,11 +105,13 @@ def conversions(day_clicks: Decimal, conversion_rate: Decimal | None) -> Decimal
     return day_clicks * (conversion_rate or Decimal(0)) / _HUNDRED
 
 
-def spend_share(fee: Decimal, rows_in_period: int, rows_in_all: int) -> Decimal:
-    """The part of a pair's agreed fee a period carries: fee × its metric rows in the period / all its metric rows."""
-    if not rows_in_all or not fee:
+def spend_share(fee: Decimal, first: dt.date, last: dt.date, *, start: dt.date, end: dt.date) -> Decimal:
+    """The part of a fee for the days `start`..`end` (inclusive) that a period `first`..`last` holds (KRW, 2 places)."""
+    days = (end - start).days + 1
+    held = (min(last, end) - max(first, start)).days + 1
+    if not fee or days <= 0 or held <= 0:
         return Decimal(0)
-    return (fee * Decimal(min(rows_in_period, rows_in_all)) / Decimal(rows_in_all)).quantize(_CENT, ROUND_HALF_UP)
+    return (fee * Decimal(min(held, days)) / Decimal(days)).quantize(_CENT, ROUND_HALF_UP)
 
 
 def cpm(spend: Decimal, views: int) -> Decimal | None:

@@ -5,8 +5,9 @@ campaign-influencer pair and period, per day and platform, per piece of content)
 sentiment; the derived figures come from circlue.metrics. Run it in `unit_of_work(actor, readonly=True)`.
 
 Spend in a period is the agreed fee (`ad_fee` of contracted and completed invitations) of every campaign-influencer
-pair with metrics in that period, spread over the pair's metric rows (circlue.metrics.spend_share): a week of a
-two-month post carries a week's part of its fee, so the week's CPE and its change against the week before are fair.
+pair with metrics in that period, accrued over the campaign's days (circlue.metrics.spend_share): a week of a
+four-week campaign carries a quarter of each fee, so the week's CPE and its change against the week before are fair,
+and a closed period's figures stay as they were when later metrics arrive.
 """
 
 from __future__ import annotations
@@ -134,7 +135,6 @@ _SCAN = """
 SELECT GROUPING(m.metric_date) AS g_day, GROUPING(m.content_submission_id) AS g_content,
        m.campaign_id, m.influencer_id, m.platform, (m.metric_date >= :start) AS current,
        m.metric_date, m.content_submission_id,
-       count(*) AS days,
        sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,
        sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,
        -- circlue.metrics.clicks and .conversions, applied per row before summing; in float8, which sums ten times
@@ -194,6 +194,8 @@ def brand_dashboard(
     def totals(current: bool) -> metrics.Totals:
         by_platform: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         clicks = conversions = sales = spend = _ZERO
+        first, last = (start, end) if current else (previous_start, previous_end)
+        seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
         for r in pair_rows:
             if r.current is not current:
                 continue
@@ -202,7 +204,9 @@ def brand_dashboard(
             clicks += _estimate(r.clicks)
             conversions += _estimate(r.conversions)
             sales += r.sales or _ZERO
-            spend += _spend(fees, r)
+            if (r.campaign_id, r.influencer_id) not in seen:
+                seen.add((r.campaign_id, r.influencer_id))
+                spend += _spend(fees, r, first, last)
         return metrics.Totals(by_platform=by_platform, clicks=clicks, conversions=conversions, sales=sales,
                               spend=spend)
 
@@ -211,7 +215,7 @@ def brand_dashboard(
         start=start, end=end, previous_start=previous_start, previous_end=previous_end,
         current=metrics.figures(totals(True)), previous=metrics.figures(totals(False)),
         days=days,
-        influencers=_influencers(pair_rows, fees, names),
+        influencers=_influencers(pair_rows, fees, names, start, end),
         platforms=_platforms(pair_rows),
         content=_content(session, content_rows, names, titles, top),
         sentiment=period_sentiment(session, start=start, end=end, scope=scope),
@@ -219,16 +223,15 @@ def brand_dashboard(
 
 
 def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # noqa: ANN202 - three dicts
-    """Agreed fees per pair with the pair's metric rows of all time (to spread the fee over), influencer names,
-    campaign titles (one query; RLS applies)."""
+    """Agreed fees per pair with its campaign's dates (to accrue the fee over), influencer names, campaign titles
+    (one query; RLS applies)."""
     if not keys:
         return {}, {}, {}
     campaigns, influencers = zip(*keys, strict=True)
     facts = session.execute(
         text(
             "SELECT ci.campaign_id, ci.influencer_id, COALESCE(ci.ad_fee, 0) AS fee, i.name, c.title,"
-            " (SELECT count(*) FROM public.performance_metrics m WHERE m.campaign_id = ci.campaign_id"
-            "  AND m.influencer_id = ci.influencer_id) AS metric_rows"
+            " c.campaign_start_date, c.campaign_end_date"
             " FROM unnest(CAST(:c AS uuid[]), CAST(:i AS uuid[])) AS k(campaign_id, influencer_id)"
             " JOIN public.campaign_influencers ci ON ci.campaign_id = k.campaign_id"
             "  AND ci.influencer_id = k.influencer_id AND ci.status IN ('contracted', 'completed')"
@@ -236,16 +239,21 @@ def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # no
         ),
         {"c": list(campaigns), "i": list(influencers)},
     ).all()
-    fees = {(f.campaign_id, f.influencer_id): (Decimal(f.fee), int(f.metric_rows)) for f in facts}
+    fees = {
+        (f.campaign_id, f.influencer_id): (Decimal(f.fee), f.campaign_start_date, f.campaign_end_date) for f in facts
+    }
     names = {f.influencer_id: f.name for f in facts}
     titles = {f.campaign_id: f.title for f in facts}
     return fees, names, titles
 
 
-def _spend(fees: dict, row) -> Decimal:  # noqa: ANN001 - a result row with campaign_id, influencer_id and days
-    """The part of the row's pair's fee that the row's metric days carry."""
-    fee, all_rows = fees.get((row.campaign_id, row.influencer_id), (_ZERO, 0))
-    return metrics.spend_share(fee, int(row.days), all_rows)
+def _spend(fees: dict, row, first: dt.date, last: dt.date) -> Decimal:  # noqa: ANN001 - a result row
+    """The part of the row's pair's fee that the period first..last holds."""
+    facts = fees.get((row.campaign_id, row.influencer_id))
+    if facts is None:
+        return _ZERO
+    fee, campaign_start, campaign_end = facts
+    return metrics.spend_share(fee, first, last, start=campaign_start, end=campaign_end)
 
 
 def _days(day_rows, start: dt.date, end: dt.date) -> list[Day]:  # noqa: ANN001 - result rows
@@ -268,8 +276,9 @@ def _days(day_rows, start: dt.date, end: dt.date) -> list[Day]:  # noqa: ANN001 
     return out
 
 
-def _influencers(pair_rows, fees, names) -> list[InfluencerRow]:  # noqa: ANN001 - result rows and dicts
+def _influencers(pair_rows, fees, names, start: dt.date, end: dt.date) -> list[InfluencerRow]:  # noqa: ANN001
     acc: dict[tuple[uuid.UUID, str], dict] = {}
+    seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
     for r in pair_rows:
         if not r.current:
             continue
@@ -280,7 +289,9 @@ def _influencers(pair_rows, fees, names) -> list[InfluencerRow]:  # noqa: ANN001
         entry["views"] += counts["views"]
         entry["engaged"] += _engaged(r.platform, counts)
         entry["sales"] += r.sales or _ZERO
-        entry["spend"] += _spend(fees, r)
+        if (r.campaign_id, r.influencer_id) not in seen:
+            seen.add((r.campaign_id, r.influencer_id))
+            entry["spend"] += _spend(fees, r, start, end)
     out = [
         InfluencerRow(
             influencer_id=influencer, name=names.get(influencer, "—"), platform=platform, views=e["views"],
@@ -401,7 +412,7 @@ def campaign_comparison(
     _check_range(start, end)
     rows = session.execute(
         text(
-            "SELECT m.campaign_id, m.influencer_id, m.platform, count(*) AS days,"
+            "SELECT m.campaign_id, m.influencer_id, m.platform,"
             " sum(m.views)::bigint AS views, sum(m.likes)::bigint AS likes, sum(m.comments)::bigint AS comments,"
             " sum(m.shares)::bigint AS shares, sum(m.saves)::bigint AS saves,"
             " sum(m.views * m.click_through_rate::float8) / 100 AS clicks,"
@@ -438,8 +449,9 @@ def campaign_comparison(
         entry["clicks"] += _estimate(r.clicks)
         entry["conversions"] += _estimate(r.conversions)
         entry["sales"] += r.sales or _ZERO
-        entry["influencers"].add(r.influencer_id)
-        entry["spend"] += _spend(fees, r)
+        if r.influencer_id not in entry["influencers"]:
+            entry["influencers"].add(r.influencer_id)
+            entry["spend"] += _spend(fees, r, start, end)
     out = [
         CampaignFigures(
             campaign_id=cid, title=info[cid].title, brand=info[cid].brand, status=info[cid].status,
