@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -46,8 +47,11 @@ def _header(cells: Sequence[Any], allowed: Sequence[str], required: Sequence[str
     names = [str(c).strip().lower().lstrip("\ufeff") if c is not None else "" for c in cells]
     unknown = [n for n in names if n and n not in allowed]
     missing = [n for n in required if n not in names]
-    if unknown or missing:
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if unknown or missing or twice:
         parts = []
+        if twice:
+            parts.append(f"두 번 있는 열입니다 / columns given twice: {', '.join(twice)}")
         if missing:
             parts.append(f"필요한 열이 없습니다 / missing columns: {', '.join(missing)}")
         if unknown:
@@ -130,10 +134,22 @@ def _unpacked_size(stream: IO[bytes]) -> int:
         stream.seek(0)
 
 
+# A number format's literal text ("…" and \x) shows a % sign without scaling the number.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def _is_percent(cell: Any) -> bool:
+    try:
+        number_format = cell.number_format or ""
+    except (IndexError, KeyError, AttributeError):  # a style index past the file's style table
+        return False
+    return "%" in _FORMAT_LITERALS.sub("", number_format)
+
+
 def _excel_value(cell: Any) -> Any:
     """A cell's value as the person sees it: a number shown as a percentage (0.052 shown as 5.2%) is 5.2."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent(cell):
         return Decimal(repr(value)) * 100
     return value
 
@@ -156,26 +172,36 @@ def _excel_cells(
             f"Excel 파일을 열 수 없습니다 / cannot open the Excel file: {type(exc).__name__}"
         ) from None
     try:
-        sheet = book.active
-        # The sheet's own <dimension> is written by whatever made the file; trusted, one stray cell at XFD1048576
-        # pads every row to 16,384 cells. Without it rows are read as they are.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows()
-        try:
-            names = _header([c.value for c in next(rows)], columns, required)
-        except StopIteration:
-            raise ValidationError("빈 파일입니다 / the file is empty") from None
-        positions = [names.index(name) if name in names else None for name in columns]
-        for line, cells in enumerate(rows, start=2):
-            values = [_excel_value(c) for c in cells]
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            row = ["" if i is None or i >= len(values) or values[i] is None else values[i] for i in positions]
-            stray = [v for i, v in enumerate(values)
-                     if (i >= len(names) or not names[i]) and v is not None and str(v).strip()]
-            yield line, [*row, *stray[:1]]
+        yield from _sheet_cells(book, columns, required)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet fails inside openpyxl's parser in many ways
+        raise ValidationError(
+            f"Excel 파일을 읽을 수 없습니다 (손상된 시트) / cannot read the Excel sheet: {type(exc).__name__}"
+        ) from None
     finally:
         book.close()
+
+
+def _sheet_cells(book: Any, columns: Sequence[str], required: Sequence[str]) -> Iterator[tuple[int, list[Any]]]:
+    sheet = book.active or book.worksheets[0]
+    # The sheet's own <dimension> is written by whatever made the file; trusted, one stray cell at XFD1048576 pads
+    # every row to 16,384 cells. Without it rows are read as they are.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows()
+    try:
+        names = _header([c.value for c in next(rows)], columns, required)
+    except StopIteration:
+        raise ValidationError("빈 파일입니다 / the file is empty") from None
+    positions = [names.index(name) if name in names else None for name in columns]
+    for line, cells in enumerate(rows, start=2):
+        values = [_excel_value(c) for c in cells]
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        row = ["" if i is None or i >= len(values) or values[i] is None else values[i] for i in positions]
+        stray = [v for i, v in enumerate(values)
+                 if (i >= len(names) or not names[i]) and v is not None and str(v).strip()]
+        yield line, [*row, *stray[:1]]
 
 
 # Text a spreadsheet would run as a formula when it starts so (OWASP's CSV injection list): a campaign titled
