@@ -112,10 +112,17 @@ _OWN_IMPORT = """
         END IF;"""
 
 _KEY_MATCH = " AND ".join(f"m.{c} = s.{c}" for c in KEY)
-# A file updates what it carries: an empty cell or a missing column never erases a stored value.
-_MERGED = ", ".join(f"COALESCE(s.{c}, m.{c})" for c in VALUES)
-_CHANGED = f"({', '.join('m.' + c for c in VALUES)}) IS DISTINCT FROM ({_MERGED})"
-_SET = ", ".join(f"{c} = COALESCE(s.{c}, m.{c})" for c in VALUES)
+# A file updates what it carries: an empty cell or a missing column never erases a stored value. The one exception
+# is a stored engagement rate the row's new counts make stale: without a rate of its own (the importer computes one
+# when the row has the counts its platform's rule needs), a row that changes any count clears it.
+_COUNTS = ("views", "likes", "comments", "shares", "saves")
+_MERGE = {c: f"COALESCE(s.{c}, m.{c})" for c in VALUES}
+_MERGE["engagement_rate"] = (
+    f"COALESCE(s.engagement_rate, CASE WHEN ({', '.join('m.' + c for c in _COUNTS)}) IS NOT DISTINCT FROM"
+    f" ({', '.join(f'COALESCE(s.{c}, m.{c})' for c in _COUNTS)}) THEN m.engagement_rate END)"
+)
+_CHANGED = f"({', '.join('m.' + c for c in VALUES)}) IS DISTINCT FROM ({', '.join(_MERGE.values())})"
+_SET = ", ".join(f"{c} = {merged}" for c, merged in _MERGE.items())
 _COLUMNS = ", ".join((*KEY, *VALUES))
 _S_COLUMNS = ", ".join("s." + c for c in (*KEY, *VALUES))
 
