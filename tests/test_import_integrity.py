@@ -72,8 +72,8 @@ def test_a_value_outside_the_header_is_refused_and_a_trailing_comma_is_not(pairs
         assert isinstance(check_cells(line, cells, today=TODAY), tuple), data
     # Columns in another order take the careful path: a stray value there is caught too.
     reordered = list(reversed(HEADER))
-    stray = _cells(f"{','.join(reordered)},\n{','.join(str(v) for v in reversed(row))},7\n".encode())
-    assert "7" in str(check_cells(stray[0][0], stray[0][1], today=TODAY))
+    stray = _cells(f"{','.join(reordered)},\n{','.join(str(v) for v in reversed(row))},8642\n".encode())
+    assert "'8642'" in str(check_cells(stray[0][0], stray[0][1], today=TODAY))
 
 
 @pytest.mark.parametrize(
@@ -126,6 +126,59 @@ def test_excel_percent_cells_are_read_as_the_percentages_shown(pairs):  # noqa: 
     assert Decimal(fields[12]) == Decimal("1.50") and Decimal(fields[13]) == Decimal("2.00")
 
 
+def test_percent_signs_that_are_literal_text_do_not_scale_the_number(pairs):  # noqa: F811
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(HEADER))
+    row = _rows(pairs["contracted"][0], 1)[0]
+    row[HEADER.index("engagement_rate")] = 5.2
+    row[HEADER.index("click_through_rate")] = 1.5
+    sheet.append([str(v) if isinstance(v, uuid.UUID) else v for v in row])
+    sheet.cell(row=2, column=HEADER.index("engagement_rate") + 1).number_format = '0.00"%"'
+    sheet.cell(row=2, column=HEADER.index("click_through_rate") + 1).number_format = "0.0\\%"
+    out = io.BytesIO()
+    book.save(out)
+    (line, cells), = _cells(out.getvalue(), "m.xlsx")
+    fields = check_cells(line, cells, today=TODAY)[0].rstrip("\n").split("\t")
+    assert (Decimal(fields[11]), Decimal(fields[12])) == (Decimal("5.20"), Decimal("1.50"))
+
+
+def _rewritten(data: bytes, member: str, change) -> bytes:
+    """The workbook with one zip member's bytes changed."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            target.writestr(info.filename, change(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def test_damaged_workbooks_get_a_message_not_a_crash(pairs):  # noqa: F811
+    import re
+
+    book = Workbook()
+    book.active.append(list(HEADER))
+    book.active.append([str(v) for v in _rows(pairs["contracted"][0], 1)[0]])
+    out = io.BytesIO()
+    book.save(out)
+    sheet = "xl/worksheets/sheet1.xml"
+    truncated = _rewritten(out.getvalue(), sheet, lambda body: body[:-40])
+    with pytest.raises(tabular.ValidationError, match="cannot read the Excel sheet"):
+        _cells(truncated, "m.xlsx")
+    # A number whose style index points past the style table reads as the plain number.
+    bad_style = _rewritten(out.getvalue(), sheet, lambda body: re.sub(rb'<c r="F2"( s="\d+")?', b'<c r="F2" s="99"', body))
+    (line, cells), = _cells(bad_style, "m.xlsx")
+    assert isinstance(check_cells(line, cells, today=TODAY), tuple)
+
+
+def test_a_column_given_twice_is_refused():
+    header = list(reversed(HEADER)) + ["views"]
+    with pytest.raises(tabular.ValidationError, match="columns given twice: views"):
+        _cells((",".join(header) + "\n").encode())
+
+
 def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(pairs, monkeypatch):  # noqa: F811
     book = Workbook()
     book.active.append(list(HEADER))
@@ -176,6 +229,23 @@ def test_a_partial_file_updates_what_it_carries_and_erases_nothing(app_engine, o
     assert _stored(owner_engine, pair, BASE).sales_amount == Decimal("990000.00")
 
 
+def test_new_counts_without_a_rate_clear_the_stale_stored_rate(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    pair = pairs["contracted"][0]
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 1, start=BASE)))
+    assert _stored(owner_engine, pair, BASE).engagement_rate is not None
+    corrected = ("campaign_id", "influencer_id", "platform", "metric_date", "views")
+    _import(app_engine, csv_bytes(corrected, [[pair.campaign_id, pair.influencer_id, pair.platform, BASE, 40000]]))
+    after = _stored(owner_engine, pair, BASE)
+    assert after.views == 40000 and after.engagement_rate is None, "a rate of the old views would be wrong"
+    # The same views again change nothing, and a sales-only file keeps a rate the counts still match.
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 1, start=BASE, views=40000)))
+    rate = _stored(owner_engine, pair, BASE).engagement_rate
+    assert rate is not None
+    sales_only = ("campaign_id", "influencer_id", "platform", "metric_date", "sales_amount")
+    _import(app_engine, csv_bytes(sales_only, [[pair.campaign_id, pair.influencer_id, pair.platform, BASE, 5]]))
+    assert _stored(owner_engine, pair, BASE).engagement_rate == rate
+
+
 def test_no_engagement_rate_from_counts_the_file_does_not_give(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
     pair = pairs["contracted"][0]
     views_only = ("campaign_id", "influencer_id", "platform", "metric_date", "views", "likes")
@@ -204,69 +274,104 @@ def test_bad_rows_make_no_partitions(app_engine, owner_engine, pairs, clean_rang
 # --- what the dashboard says it cost -------------------------------------------------------------------------------
 
 
-def test_spend_is_the_part_of_the_fee_the_period_measured(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+def test_spend_is_the_part_of_the_fee_the_period_holds(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
+    """A fee accrues over the campaign's days: five days of a thirty-day campaign carry a sixth of it, in this period
+    and the one before alike, and later metrics do not move a closed period's spend."""
     pair = pairs["contracted"][0]
-    with owner_engine.connect() as conn:
-        fee = conn.execute(
-            text("SELECT ad_fee FROM campaign_influencers WHERE campaign_id = :c AND influencer_id = :i"),
+    with owner_engine.begin() as conn:
+        fee, dates = conn.execute(
+            text(
+                "SELECT ci.ad_fee, ARRAY[c.proposal_deadline, c.campaign_start_date, c.campaign_end_date]"
+                " FROM campaign_influencers ci JOIN campaigns c ON c.id = ci.campaign_id"
+                " WHERE ci.campaign_id = :c AND ci.influencer_id = :i"
+            ),
             {"c": pair.campaign_id, "i": pair.influencer_id},
-        ).scalar_one()
-    assert fee and fee > 0
-    _import(app_engine, csv_bytes(HEADER, _rows(pair, 20, start=BASE)))
-    with owner_engine.connect() as conn:
-        all_rows = conn.execute(
-            text("SELECT count(*) FROM performance_metrics WHERE campaign_id = :c AND influencer_id = :i"),
-            {"c": pair.campaign_id, "i": pair.influencer_id},
-        ).scalar_one()
-    with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
-        board = analytics.brand_dashboard(
-            session, start=BASE + dt.timedelta(days=10), end=BASE + dt.timedelta(days=14),
-            campaign_ids=[pair.campaign_id],
+        ).one()
+        conn.execute(
+            text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
+                 " WHERE id = :c"),
+            {"d": BASE - dt.timedelta(days=7), "s": BASE, "e": BASE + dt.timedelta(days=29), "c": pair.campaign_id},
         )
-        compared = analytics.campaign_comparison(
-            session, start=BASE, end=BASE + dt.timedelta(days=4), campaign_ids=[pair.campaign_id]
-        )
-    share = metrics.spend_share(Decimal(fee), 5, all_rows)
-    assert share < Decimal(fee)
-    # Five days of the pair's rows in this period and five in the one before: the same part of the fee each.
-    assert board.current.spend == share and board.previous.spend == share
-    assert [row.spend for row in board.influencers] == [share]
-    assert compared[0].figures.spend == share
+    try:
+        assert fee and fee > 0
+        _import(app_engine, csv_bytes(HEADER, _rows(pair, 15, start=BASE)))
+
+        def read():
+            with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
+                board = analytics.brand_dashboard(
+                    session, start=BASE + dt.timedelta(days=10), end=BASE + dt.timedelta(days=14),
+                    campaign_ids=[pair.campaign_id],
+                )
+                compared = analytics.campaign_comparison(
+                    session, start=BASE, end=BASE + dt.timedelta(days=4), campaign_ids=[pair.campaign_id]
+                )
+            return board, compared
+
+        board, compared = read()
+        sixth = (Decimal(fee) / 6).quantize(Decimal("0.01"))
+        assert board.current.spend == sixth and board.previous.spend == sixth
+        assert [row.spend for row in board.influencers] == [sixth]
+        assert compared[0].figures.spend == sixth
+        # Two more weeks of metrics arrive: what the first weeks cost stays what it was.
+        _import(app_engine, csv_bytes(HEADER, _rows(pair, 14, start=BASE + dt.timedelta(days=15))))
+        later, compared_later = read()
+        assert later.current.spend == sixth and compared_later[0].figures.spend == sixth
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(
+                text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
+                     " WHERE id = :c"),
+                {"d": dates[0], "s": dates[1], "e": dates[2], "c": pair.campaign_id},
+            )
 
 
-def test_spend_share_adds_up_to_the_fee():
-    fee = Decimal("1000000")
-    parts = [metrics.spend_share(fee, n, 90) for n in (30, 30, 30)]
+def test_spend_share_adds_up_to_the_fee_and_stops_at_the_campaign_end():
+    fee, start, end = Decimal("1000000"), dt.date(2026, 1, 1), dt.date(2026, 3, 31)  # 90 days
+    months = [(dt.date(2026, m, 1), dt.date(2026, m + 1, 1) - dt.timedelta(days=1)) for m in (1, 2, 3)]
+    parts = [metrics.spend_share(fee, a, b, start=start, end=end) for a, b in months]
     assert abs(sum(parts) - fee) <= Decimal("0.01"), "periods add up to the fee, to the rounding of a cent"
-    assert metrics.spend_share(fee, 0, 90) == 0 and metrics.spend_share(fee, 5, 0) == 0
-    assert metrics.spend_share(fee, 7, 7) == fee
+    assert parts[1] == (fee * 28 / 90).quantize(Decimal("0.01"))
+    assert metrics.spend_share(fee, dt.date(2026, 4, 1), dt.date(2026, 4, 30), start=start, end=end) == 0
+    assert metrics.spend_share(fee, dt.date(2025, 1, 1), dt.date(2027, 1, 1), start=start, end=end) == fee
+    assert metrics.spend_share(Decimal(0), start, end, start=start, end=end) == 0
 
 
 # --- the audit ---------------------------------------------------------------------------------------------------
 
 
-def test_cascaded_metric_deletes_are_audited_whatever_the_import_setting(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
-    """The importer's exemption is for its own statements: a submission's deletion cascades into its metric rows as
-    the owner, and with the app role's circlue.import_id set those deletions were not audited."""
-    pair = pairs["contracted"][0]
+def test_cascaded_metric_deletes_are_audited_whatever_the_import_setting(app_engine, owner_engine):
+    """The importer's exemption is for its own statements: an admin deleting a campaign, with circlue.import_id set
+    through the app role, cascades into its metric rows as the owner; those deletions were not audited when the
+    exemption was keyed on the setting alone. (Rolled back: nothing is deleted for good.)"""
     with owner_engine.begin() as conn:
-        submission = conn.execute(
+        campaign, influencer = conn.execute(
             text(
-                "INSERT INTO content_submissions (campaign_id, influencer_id, content_type, status)"
-                " VALUES (:c, :i, 'image', 'draft') RETURNING id"
-            ),
-            {"c": pair.campaign_id, "i": pair.influencer_id},
-        ).scalar_one()
-    _import(app_engine, csv_bytes(HEADER, _rows(pair, 3, start=BASE, content_submission_id=submission)))
-    with owner_engine.connect() as conn:
-        conn.execute(text("SELECT set_config('circlue.import_id', :id, true)"), {"id": str(uuid.uuid4())})
-        conn.execute(text("DELETE FROM content_submissions WHERE id = :s"), {"s": submission})
-        audited = conn.execute(
+                "SELECT c.id, (SELECT id FROM influencers ORDER BY id LIMIT 1) FROM campaigns c"
+                " WHERE c.status IN ('creating', 'submitted') ORDER BY c.id LIMIT 1"
+            )
+        ).one()
+        conn.execute(
             text(
-                "SELECT count(*) FROM audit_logs WHERE entity_type = 'performance_metrics' AND action = 'DELETE'"
-                " AND old_values->>'content_submission_id' = :s"
+                "INSERT INTO performance_metrics (campaign_id, influencer_id, platform, metric_date, views)"
+                " SELECT :c, :i, 'douyin', d::date, 100 FROM generate_series(DATE '2021-09-01', DATE '2021-09-03',"
+                " interval '1 day') d"
             ),
-            {"s": str(submission)},
-        ).scalar_one()
-        conn.commit()
-    assert audited == 3
+            {"c": campaign, "i": influencer},
+        )
+    try:
+        with unit_of_work(actor_of("admin@circlue.demo"), engine=app_engine) as session:
+            session.execute(text("SELECT set_config('circlue.import_id', :id, true)"), {"id": str(uuid.uuid4())})
+            assert session.execute(text("DELETE FROM campaigns WHERE id = :c"), {"c": campaign}).rowcount == 1
+            audited = session.execute(
+                text(
+                    "SELECT count(*) FROM audit_logs WHERE entity_type = 'performance_metrics' AND action = 'DELETE'"
+                    " AND old_values->>'campaign_id' = :c"
+                ),
+                {"c": str(campaign)},
+            ).scalar_one()
+            session.rollback()
+        assert audited == 3
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(text("DELETE FROM performance_metrics WHERE campaign_id = :c AND metric_date < '2022-01-01'"),
+                         {"c": campaign})
