@@ -106,40 +106,37 @@ def test_such_values_are_reported_not_crashing_the_import(app_engine, pairs, cle
     assert [p.line for p in refused.value.result.problems] == [2, 3, 4]
 
 
-def test_excel_percent_cells_are_read_as_the_percentages_shown(pairs):  # noqa: F811
+def _percent_fields(pair, cells: dict[str, tuple[float, str]]) -> list[str]:
+    """One row as an Excel file with the given {column: (number, number format)}, read and checked: its COPY fields
+    (line, 3 ids, platform, date, 5 counts, engagement, CTR, conversion, sales)."""
     book = Workbook()
     sheet = book.active
     sheet.append(list(HEADER))
-    row = _rows(pairs["contracted"][0], 1)[0]
-    row[HEADER.index("click_through_rate")] = 0.015
-    row[HEADER.index("conversion_rate")] = 0.02
+    row = _rows(pair, 1)[0]
+    for column, (number, _) in cells.items():
+        row[HEADER.index(column)] = number
     sheet.append([str(v) if isinstance(v, uuid.UUID) else v for v in row])
-    sheet.cell(row=2, column=HEADER.index("click_through_rate") + 1).number_format = "0.00%"
-    sheet.cell(row=2, column=HEADER.index("conversion_rate") + 1).number_format = "0%"
+    for column, (_, number_format) in cells.items():
+        sheet.cell(row=2, column=HEADER.index(column) + 1).number_format = number_format
     out = io.BytesIO()
     book.save(out)
-    (line, cells), = _cells(out.getvalue(), "m.xlsx")
-    good = check_cells(line, cells, today=TODAY)
+    (line, read), = _cells(out.getvalue(), "m.xlsx")
+    good = check_cells(line, read, today=TODAY)
     assert isinstance(good, tuple), good
-    fields = good[0].rstrip("\n").split("\t")
-    # line, 3 ids, platform, date, 5 counts, engagement, CTR, conversion, sales
+    return good[0].rstrip("\n").split("\t")
+
+
+def test_excel_percent_cells_are_read_as_the_percentages_shown(pairs):  # noqa: F811
+    fields = _percent_fields(
+        pairs["contracted"][0], {"click_through_rate": (0.015, "0.00%"), "conversion_rate": (0.02, "0%")}
+    )
     assert Decimal(fields[12]) == Decimal("1.50") and Decimal(fields[13]) == Decimal("2.00")
 
 
 def test_percent_signs_that_are_literal_text_do_not_scale_the_number(pairs):  # noqa: F811
-    book = Workbook()
-    sheet = book.active
-    sheet.append(list(HEADER))
-    row = _rows(pairs["contracted"][0], 1)[0]
-    row[HEADER.index("engagement_rate")] = 5.2
-    row[HEADER.index("click_through_rate")] = 1.5
-    sheet.append([str(v) if isinstance(v, uuid.UUID) else v for v in row])
-    sheet.cell(row=2, column=HEADER.index("engagement_rate") + 1).number_format = '0.00"%"'
-    sheet.cell(row=2, column=HEADER.index("click_through_rate") + 1).number_format = "0.0\\%"
-    out = io.BytesIO()
-    book.save(out)
-    (line, cells), = _cells(out.getvalue(), "m.xlsx")
-    fields = check_cells(line, cells, today=TODAY)[0].rstrip("\n").split("\t")
+    fields = _percent_fields(
+        pairs["contracted"][0], {"engagement_rate": (5.2, '0.00"%"'), "click_through_rate": (1.5, "0.0\\%")}
+    )
     assert (Decimal(fields[11]), Decimal(fields[12])) == (Decimal("5.20"), Decimal("1.50"))
 
 
