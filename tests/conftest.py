@@ -16,6 +16,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Fixtures shared by several test modules (brand users of a test's own, ...).
+pytest_plugins = ("tests.brand_helpers",)
+
 # The app reads its settings from the environment once; point it at the test database before anything imports it.
 os.environ.setdefault("CIRCLUE_SECRET_KEY", secrets.token_urlsafe(32))
 # Uploaded and demo media go to a folder of the test run's own, never into the work tree.
@@ -175,3 +178,30 @@ def browser_cookies(monkeypatch) -> dict[str, str]:
     monkeypatch.setattr(context, "_get_client_context", lambda: _FakeClientContext())
     yield BROWSER_COOKIES
     BROWSER_COOKIES.clear()
+
+
+@pytest.fixture
+def glow(app_engine):
+    """A live session of the first demo brand user (the attack tests act as it)."""
+    return actor_of("brand.glow@circlue.demo")
+
+
+@pytest.fixture
+def two_brand_ids(owner_engine) -> dict[str, uuid.UUID]:
+    """The glow brand user, another brand and one of its campaigns (read as the owner)."""
+    with owner_engine.connect() as conn:
+        glow_user = conn.execute(text("SELECT id FROM users WHERE email = :e"), {"e": "brand.glow@circlue.demo"}).scalar_one()
+        other_brand, other_campaign = conn.execute(
+            text(
+                "SELECT b.id, c.id FROM brands b JOIN campaigns c ON c.brand_id = b.id"
+                " WHERE b.user_id <> :u ORDER BY b.name, c.title LIMIT 1"
+            ),
+            {"u": glow_user},
+        ).one()
+    return {"glow_user": glow_user, "other_brand": other_brand, "other_campaign": other_campaign}
+
+
+@pytest.fixture
+def admin(app_engine):
+    """A live session of the demo admin."""
+    return actor_of("admin@circlue.demo")

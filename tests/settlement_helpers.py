@@ -7,13 +7,17 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from circlue.db import Actor, unit_of_work
+from circlue.db import Actor, set_actor, unit_of_work
+from circlue.korea import SEOUL
 from circlue.repository import invoices as invoices_repo
 from circlue.repository import payments as payments_repo
 from circlue.repository import settlements as settlements_repo
 from circlue.repository.campaigns import set_status_note
-from circlue.schemas.settlements import InvoiceInput, PaymentInput
+from circlue.repository.refusals import as_domain_error
+from circlue.schemas.settlements import AmendmentInput, InvoiceInput, PaymentInput
 
 BUYER = {
     "business_number": "220-81-62517",
@@ -116,3 +120,43 @@ def settlement(owner: Engine, settlement_id: uuid.UUID) -> dict:
     """The settlement row as stored, read as the owner."""
     with owner.connect() as conn:
         return dict(conn.execute(text("SELECT * FROM settlements WHERE id = :s"), {"s": settlement_id}).mappings().one())
+
+
+D = Decimal
+GLOW, LUMIERE, ADMIN, MANAGER = (
+    "brand.glow@circlue.demo", "brand.lumiere@circlue.demo", "admin@circlue.demo", "manager@circlue.demo",
+)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(SEOUL).date()
+
+
+def fresh(owner, admin: Actor, fee: str = "1000000", brand: str = LUMIERE) -> uuid.UUID:
+    """A settlement of a new confirmed campaign: fee + 15 %."""
+    return open_settlement(admin, committed_campaign(owner, brand_email=brand, fees=[D(fee)]))
+
+
+def sql(app_engine, actor: Actor, statement: str, **params):
+    """One statement through the app role as `actor`, committed; its refusal as the page would show it."""
+    with Session(app_engine) as session, session.begin():
+        set_actor(session, actor)
+        try:
+            result = session.execute(text(statement), params)
+        except DBAPIError as exc:
+            raise (as_domain_error(exc) or exc) from exc
+        return result.all() if result.returns_rows else result.rowcount
+
+
+def amend(actor: Actor, invoice_id: uuid.UUID, amount: str, reason: str = "price-change", buyer: dict | None = None):
+    """An amending invoice of `amount` (negative takes off) for the invoice, dated today in Seoul."""
+    with unit_of_work(actor) as session:
+        return invoices_repo.amend_tax_invoice(session, amendment=AmendmentInput(
+            invoice_id=invoice_id, amount=D(amount), reason=reason, issued_date=today(), buyer=buyer))
+
+
+def old_secrets() -> list[str]:
+    """The field-encryption secrets the tests run with, newest first."""
+    import os
+
+    return os.environ["CIRCLUE_SECRET_KEY"].split(",")
