@@ -93,10 +93,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp.title": {"ko": "성과 데이터 가져오기", "en": "Import metrics"},
     "imp.intro": {
         "ko": "플랫폼에서 내보낸 파일이나 직접 관리하는 CSV·Excel 파일을 올리세요. 첫 행은 아래 열 이름입니다. "
-        "같은 파일을 두 번 올려도 데이터는 한 번만 들어갑니다(같은 캠페인·인플루언서·플랫폼·날짜의 행은 갱신).",
+        "같은 파일을 두 번 올려도 데이터는 한 번만 들어갑니다(같은 캠페인·인플루언서·플랫폼·날짜의 행은 갱신). "
+        "파일에 없는 열이나 빈 칸은 저장된 값을 지우지 않습니다: 예를 들어 키 열과 sales_amount만 있는 파일은 매출만 "
+        "더합니다.",
         "en": "Upload a CSV or Excel file as exported from a platform or kept by hand; its first row holds the column "
         "names below. Uploading the same file twice stores it once (a row with the same campaign, influencer, "
-        "platform and date is updated).",
+        "platform and date is updated). A column the file leaves out, or an empty cell, keeps the stored value: a "
+        "file of the key columns and sales_amount adds sales and nothing else.",
     },
     "imp.template_csv": {"ko": "CSV 양식 받기", "en": "Download CSV template"},
     "imp.template_xlsx": {"ko": "Excel 양식 받기", "en": "Download Excel template"},
