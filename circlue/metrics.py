@@ -9,10 +9,10 @@ Engagement counts differ by platform. Each follows what the platform's own creat
 Engagement rate = engagements / views, as a percentage with two decimals (the seed's NUMERIC(5,2)); a period's rate is
 its engagements over its views (weighted by views), never an average of daily rates.
 
-Money (KRW): spend is the agreed ad fee (`campaign_influencers.ad_fee`) of the content measured, accrued evenly over
-the campaign's days (start to end, as a fee for a service period is): a period carries the part of each fee its days
-of the campaign hold, the periods add up to the fee, and a closed month's spend does not move when later metrics
-arrive (`spend_share`); days after the campaign's end carry none. Sales are `performance_metrics.sales_amount`.
+Money (KRW): spend is the agreed ad fees (`campaign_influencers.ad_fee`) of the campaigns shown, accrued evenly over
+each campaign's days (start to end, as a fee for a service period is): a period carries the part of the fees its days
+of the campaign hold, the periods add up to the fees, and a closed month's spend does not move when metrics arrive
+later (`spend_share`); days outside the campaign carry none. Sales are `performance_metrics.sales_amount`.
 CPM = spend / views × 1000; CPE = spend / engagements; cost per view = spend / views; ROAS = sales / spend;
 ROI = (sales − spend) / spend. A figure whose divisor is zero is None ("—"), never 0 or infinity.
 

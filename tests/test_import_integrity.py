@@ -271,55 +271,82 @@ def test_bad_rows_make_no_partitions(app_engine, owner_engine, pairs, clean_rang
 # --- what the dashboard says it cost -------------------------------------------------------------------------------
 
 
-def test_spend_is_the_part_of_the_fee_the_period_holds(app_engine, owner_engine, pairs, clean_range):  # noqa: F811
-    """A fee accrues over the campaign's days: five days of a thirty-day campaign carry a sixth of it, in this period
-    and the one before alike, and later metrics do not move a closed period's spend."""
+@pytest.fixture
+def thirty_day_campaign(owner_engine, pairs):  # noqa: F811
+    """The first contracted pair's campaign, moved to BASE .. BASE + 29 days for the test; its fees and the pair's."""
     pair = pairs["contracted"][0]
     with owner_engine.begin() as conn:
-        fee, dates = conn.execute(
+        fees, fee, dates = conn.execute(
             text(
-                "SELECT ci.ad_fee, ARRAY[c.proposal_deadline, c.campaign_start_date, c.campaign_end_date]"
+                "SELECT (SELECT sum(ad_fee) FROM campaign_influencers WHERE campaign_id = c.id"
+                "  AND status IN ('contracted', 'completed')), ci.ad_fee,"
+                " ARRAY[c.proposal_deadline, c.campaign_start_date, c.campaign_end_date]"
                 " FROM campaign_influencers ci JOIN campaigns c ON c.id = ci.campaign_id"
                 " WHERE ci.campaign_id = :c AND ci.influencer_id = :i"
             ),
             {"c": pair.campaign_id, "i": pair.influencer_id},
         ).one()
-        conn.execute(
-            text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
-                 " WHERE id = :c"),
-            {"d": BASE - dt.timedelta(days=7), "s": BASE, "e": BASE + dt.timedelta(days=29), "c": pair.campaign_id},
-        )
-    try:
-        assert fee and fee > 0
-        _import(app_engine, csv_bytes(HEADER, _rows(pair, 15, start=BASE)))
+        move = text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
+                    " WHERE id = :c")
+        conn.execute(move, {"d": BASE - dt.timedelta(days=7), "s": BASE, "e": BASE + dt.timedelta(days=29),
+                            "c": pair.campaign_id})
+    assert fee and fee > 0 and fees >= fee
+    yield pair, Decimal(fees), Decimal(fee)
+    with owner_engine.begin() as conn:
+        conn.execute(move, {"d": dates[0], "s": dates[1], "e": dates[2], "c": pair.campaign_id})
 
-        def read():
-            with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
-                board = analytics.brand_dashboard(
-                    session, start=BASE + dt.timedelta(days=10), end=BASE + dt.timedelta(days=14),
-                    campaign_ids=[pair.campaign_id],
-                )
-                compared = analytics.campaign_comparison(
-                    session, start=BASE, end=BASE + dt.timedelta(days=4), campaign_ids=[pair.campaign_id]
-                )
-            return board, compared
 
-        board, compared = read()
-        sixth = (Decimal(fee) / 6).quantize(Decimal("0.01"))
-        assert board.current.spend == sixth and board.previous.spend == sixth
-        assert [row.spend for row in board.influencers] == [sixth]
-        assert compared[0].figures.spend == sixth
-        # Two more weeks of metrics arrive: what the first weeks cost stays what it was.
-        _import(app_engine, csv_bytes(HEADER, _rows(pair, 14, start=BASE + dt.timedelta(days=15))))
-        later, compared_later = read()
-        assert later.current.spend == sixth and compared_later[0].figures.spend == sixth
-    finally:
-        with owner_engine.begin() as conn:
-            conn.execute(
-                text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
-                     " WHERE id = :c"),
-                {"d": dates[0], "s": dates[1], "e": dates[2], "c": pair.campaign_id},
-            )
+def _read(app_engine, campaign_id, first: dt.date, last: dt.date):
+    with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
+        board = analytics.brand_dashboard(session, start=first, end=last, campaign_ids=[campaign_id])
+        compared = analytics.campaign_comparison(session, start=first, end=last, campaign_ids=[campaign_id])
+    return board, compared
+
+
+def _part(amount: Decimal, days: int) -> Decimal:
+    return (amount * days / 30).quantize(Decimal("0.01"))
+
+
+def test_spend_is_the_part_of_the_fees_the_period_holds(app_engine, thirty_day_campaign, clean_range):
+    """Fees accrue over the campaign's days: five days of a thirty-day campaign carry a sixth of them, in this period
+    and the one before alike, and metrics arriving later do not move a closed period's spend."""
+    pair, fees, fee = thirty_day_campaign
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 15, start=BASE)))
+    board, _ = _read(app_engine, pair.campaign_id, BASE + dt.timedelta(days=10), BASE + dt.timedelta(days=14))
+    _, compared = _read(app_engine, pair.campaign_id, BASE, BASE + dt.timedelta(days=4))
+    assert board.current.spend == _part(fees, 5) and board.previous.spend == _part(fees, 5)
+    assert [row.spend for row in board.influencers] == [_part(fee, 5)], "the table shows the pair's own share"
+    assert compared[0].figures.spend == _part(fees, 5)
+    # Two more weeks of metrics arrive: what the first weeks cost stays what it was.
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 14, start=BASE + dt.timedelta(days=15))))
+    later, _ = _read(app_engine, pair.campaign_id, BASE + dt.timedelta(days=10), BASE + dt.timedelta(days=14))
+    assert later.current.spend == _part(fees, 5)
+
+
+def test_periods_add_up_to_the_fees_even_before_the_first_results(app_engine, thirty_day_campaign, clean_range):
+    """Results only in the campaign's last ten days: the first ten days still cost their part (review: they cost
+    nothing, and the whole month more than its parts)."""
+    pair, fees, _fee = thirty_day_campaign
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 10, start=BASE + dt.timedelta(days=20))))
+    thirds = [
+        _read(app_engine, pair.campaign_id, BASE + dt.timedelta(days=d), BASE + dt.timedelta(days=d + 9))[0]
+        for d in (0, 10, 20)
+    ]
+    whole, _ = _read(app_engine, pair.campaign_id, BASE, BASE + dt.timedelta(days=29))
+    assert [board.current.spend for board in thirds] == [_part(fees, 10)] * 3
+    assert abs(sum(board.current.spend for board in thirds) - whole.current.spend) <= Decimal("0.02")
+    assert whole.current.spend == fees
+
+
+def test_a_pair_on_two_platforms_splits_its_share_between_them(app_engine, thirty_day_campaign, clean_range):
+    pair, _fees, fee = thirty_day_campaign
+    other = "douyin" if pair.platform != "douyin" else "weibo"
+    rows = [*_rows(pair, 5, start=BASE), *_rows(pair, 5, start=BASE, platform=other)]
+    _import(app_engine, csv_bytes(HEADER, rows))
+    board, _ = _read(app_engine, pair.campaign_id, BASE, BASE + dt.timedelta(days=4))
+    assert sorted(row.platform for row in board.influencers) == sorted([pair.platform, other])
+    assert [row.spend for row in board.influencers] == [_part(fee, 5) / 2] * 2
+    assert all(row.cpe is not None and row.cpe > 0 for row in board.influencers)
 
 
 def test_spend_share_adds_up_to_the_fee_and_stops_at_the_campaign_end():

@@ -4,17 +4,18 @@
 campaign-influencer pair and period, per day and platform, per piece of content), then a second for the comment
 sentiment; the derived figures come from circlue.metrics. Run it in `unit_of_work(actor, readonly=True)`.
 
-Spend in a period is the agreed fee (`ad_fee` of contracted and completed invitations) of every campaign-influencer
-pair with metrics in that period, accrued over the campaign's days (circlue.metrics.spend_share): a week of a
-four-week campaign carries a quarter of each fee, so the week's CPE and its change against the week before are fair,
-and a closed period's figures stay as they were when later metrics arrive.
+Spend in a period is the agreed fees (`ad_fee` of contracted and completed invitations) of the campaigns shown,
+accrued evenly over each campaign's days (circlue.metrics.spend_share): a week of a four-week campaign carries a
+quarter of its fees, whether or not every post had results that week. So the week's CPE and its change against the
+week before are fair, periods add up to the fees, and a closed period's spend does not move when metrics arrive
+later. The influencer table shows each pair's own share, split over its platforms' rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -190,12 +191,13 @@ def brand_dashboard(
 
     keys = {(r.campaign_id, r.influencer_id) for r in pair_rows}
     fees, names, titles = _pair_facts(session, keys)
+    accruing = _campaign_fees(session, scope, previous_start, end)
 
     def totals(current: bool) -> metrics.Totals:
         by_platform: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        clicks = conversions = sales = spend = _ZERO
+        clicks = conversions = sales = _ZERO
         first, last = (start, end) if current else (previous_start, previous_end)
-        seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
+        spend = sum((_accrued(fee, first, last) for fee in accruing.values()), _ZERO)
         for r in pair_rows:
             if r.current is not current:
                 continue
@@ -204,9 +206,6 @@ def brand_dashboard(
             clicks += _estimate(r.clicks)
             conversions += _estimate(r.conversions)
             sales += r.sales or _ZERO
-            if (r.campaign_id, r.influencer_id) not in seen:
-                seen.add((r.campaign_id, r.influencer_id))
-                spend += _spend(fees, r, first, last)
         return metrics.Totals(by_platform=by_platform, clicks=clicks, conversions=conversions, sales=sales,
                               spend=spend)
 
@@ -247,11 +246,26 @@ def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # no
     return fees, names, titles
 
 
-def _spend(fees: dict, row, first: dt.date, last: dt.date) -> Decimal:  # noqa: ANN001 - a result row
-    """The part of the row's pair's fee that the period first..last holds."""
-    facts = fees.get((row.campaign_id, row.influencer_id))
-    if facts is None:
-        return _ZERO
+def _campaign_fees(
+    session: Session, scope: list[uuid.UUID] | None, first: dt.date, last: dt.date
+) -> dict[uuid.UUID, tuple[Decimal, dt.date, dt.date]]:
+    """Per campaign running in first..last: its agreed fees (contracted and completed) and its dates (RLS applies)."""
+    rows = session.execute(
+        text(
+            "SELECT c.id, sum(COALESCE(ci.ad_fee, 0)) AS fees, c.campaign_start_date, c.campaign_end_date"
+            " FROM public.campaigns c JOIN public.campaign_influencers ci ON ci.campaign_id = c.id"
+            " AND ci.status IN ('contracted', 'completed')"
+            " WHERE c.campaign_start_date <= :last AND c.campaign_end_date >= :first"
+            " AND (CAST(:campaigns AS uuid[]) IS NULL OR c.id = ANY(CAST(:campaigns AS uuid[])))"
+            " GROUP BY c.id"
+        ),
+        {"first": first, "last": last, "campaigns": scope},
+    ).all()
+    return {r.id: (Decimal(r.fees), r.campaign_start_date, r.campaign_end_date) for r in rows}
+
+
+def _accrued(facts: tuple[Decimal, dt.date, dt.date], first: dt.date, last: dt.date) -> Decimal:
+    """The part of (fee, campaign start, campaign end) that the period first..last holds."""
     fee, campaign_start, campaign_end = facts
     return metrics.spend_share(fee, first, last, start=campaign_start, end=campaign_end)
 
@@ -278,7 +292,8 @@ def _days(day_rows, start: dt.date, end: dt.date) -> list[Day]:  # noqa: ANN001 
 
 def _influencers(pair_rows, fees, names, start: dt.date, end: dt.date) -> list[InfluencerRow]:  # noqa: ANN001
     acc: dict[tuple[uuid.UUID, str], dict] = {}
-    seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    # A pair with results on two platforms has one fee: each platform's row carries an equal part of its share.
+    platforms = Counter((r.campaign_id, r.influencer_id) for r in pair_rows if r.current)
     for r in pair_rows:
         if not r.current:
             continue
@@ -289,9 +304,9 @@ def _influencers(pair_rows, fees, names, start: dt.date, end: dt.date) -> list[I
         entry["views"] += counts["views"]
         entry["engaged"] += _engaged(r.platform, counts)
         entry["sales"] += r.sales or _ZERO
-        if (r.campaign_id, r.influencer_id) not in seen:
-            seen.add((r.campaign_id, r.influencer_id))
-            entry["spend"] += _spend(fees, r, start, end)
+        pair = (r.campaign_id, r.influencer_id)
+        if pair in fees:
+            entry["spend"] += _accrued(fees[pair], start, end) / platforms[pair]
     out = [
         InfluencerRow(
             influencer_id=influencer, name=names.get(influencer, "—"), platform=platform, views=e["views"],
@@ -410,6 +425,7 @@ def campaign_comparison(
 ) -> list[CampaignFigures]:
     """Campaigns side by side on the same figures for one period (staff see all; RLS keeps a brand to its own)."""
     _check_range(start, end)
+    scope = _scope(session, campaign_ids)
     rows = session.execute(
         text(
             "SELECT m.campaign_id, m.influencer_id, m.platform,"
@@ -422,11 +438,11 @@ def campaign_comparison(
             " AND (CAST(:campaigns AS uuid[]) IS NULL OR m.campaign_id = ANY(CAST(:campaigns AS uuid[])))"
             " GROUP BY m.campaign_id, m.influencer_id, m.platform"
         ),
-        {"start": start, "end": end, "campaigns": _scope(session, campaign_ids)},
+        {"start": start, "end": end, "campaigns": scope},
     ).all()
     if not rows:
         return []
-    fees, _names, _titles = _pair_facts(session, {(r.campaign_id, r.influencer_id) for r in rows})
+    accruing = _campaign_fees(session, scope, start, end)
     info = {
         r.id: r
         for r in session.execute(
@@ -442,23 +458,22 @@ def campaign_comparison(
         entry = acc.setdefault(
             r.campaign_id,
             {"platforms": defaultdict(lambda: defaultdict(int)), "clicks": _ZERO, "conversions": _ZERO,
-             "sales": _ZERO, "spend": _ZERO, "influencers": set()},
+             "sales": _ZERO, "influencers": set()},
         )
         for k, v in _counts(r).items():
             entry["platforms"][r.platform][k] += v
         entry["clicks"] += _estimate(r.clicks)
         entry["conversions"] += _estimate(r.conversions)
         entry["sales"] += r.sales or _ZERO
-        if r.influencer_id not in entry["influencers"]:
-            entry["influencers"].add(r.influencer_id)
-            entry["spend"] += _spend(fees, r, start, end)
+        entry["influencers"].add(r.influencer_id)
     out = [
         CampaignFigures(
             campaign_id=cid, title=info[cid].title, brand=info[cid].brand, status=info[cid].status,
             influencers=len(e["influencers"]),
             figures=metrics.figures(
                 metrics.Totals(by_platform=e["platforms"], clicks=e["clicks"], conversions=e["conversions"],
-                               sales=e["sales"], spend=e["spend"])
+                               sales=e["sales"],
+                               spend=_accrued(accruing[cid], start, end) if cid in accruing else _ZERO)
             ),
         )
         for cid, e in acc.items()
