@@ -1,7 +1,7 @@
 """Benchmark: how long a failed login takes in the browser, for an existing account, an unknown e-mail and a locked
 account (equal work, so timing does not tell which e-mails exist); and a successful one, cookie round trip included.
 
-Usage: .venv/bin/python -m bench.bench_login [--runs 20]
+Usage: .venv/bin/python -m bench.bench_login [--runs 20] [--direct]
 Starts `streamlit run app.py` on a fresh embedded database; submit to message, p50/p95 per case.
 """
 
@@ -41,11 +41,54 @@ def _failed_attempt(browser, url: str, email: str, password: str) -> float:
         context.close()
 
 
+def _direct(runs: int) -> None:
+    """users.login() for existing and unknown e-mails, interleaved, on a database of its own (TEST_DATABASE_URL or
+    the embedded server): the work a failed login does, without the browser's noise."""
+    import os
+
+    from sqlalchemy import create_engine
+
+    from circlue import config, db
+    from circlue.ops.demo import load_demo
+    from circlue.repository import users as users_repo
+    from tests.conftest import create_database, drop_database
+
+    url = create_database("circlue_bench_login")
+    os.environ["DATABASE_URL"] = url
+    config.get_settings.cache_clear()
+    try:
+        db.run_migrations(url)
+        load_demo(engine=create_engine(url))
+        samples: dict[str, list[float]] = {"existing account, wrong password": [], "unknown e-mail": []}
+        for n in range(runs):
+            for label, email in (("existing account, wrong password", WRONG_PASSWORD_ACCOUNTS[n % 4]),
+                                 ("unknown e-mail", f"nobody{n}@example.com")):
+                started = time.perf_counter()
+                with db.login_unit_of_work(db.Actor(user_id=None)) as session:
+                    assert users_repo.login(session, email=email, password=f"wrong-{n}", hours=1) is None
+                samples[label].append(time.perf_counter() - started)
+        print("| `users.login()`, failed (no browser) | result |\n|---|---|")
+        for label, values in samples.items():
+            ordered = sorted(values)
+            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+            print(f"| {label} | {statistics.median(ordered) * 1000:.1f} ms p50 / {p95 * 1000:.1f} ms p95 /"
+                  f" mean {statistics.fmean(ordered) * 1000:.1f} ms |")
+    finally:
+        db.dispose_engines()
+        drop_database(url)
+
+
 def main() -> None:
     """Measure and print a markdown table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20, help="at most 20: more would time locked accounts")
+    parser.add_argument("--direct", action="store_true", help="time users.login() itself, without a browser")
     args = parser.parse_args()
+    if args.runs > 20:
+        parser.error("--runs: at most 20 (four accounts, each locked at its fifth failure)")
+    if args.direct:
+        _direct(args.runs)
+        return
     rows = []
     with streamlit_server() as url, chromium() as browser:
         _failed_attempt(browser, url, "nobody@example.com", "warm-up-password")

@@ -11,6 +11,8 @@
   and returns them by line; `circlue_metric_import_apply()` updates the rows whose values changed and inserts the new
   ones (the seed's UNIQUE key decides which), so importing a file twice leaves the same rows. An empty cell (or a
   column the file does not have) keeps the stored value: a file of sales figures alone does not erase the views.
+  The one exception is a stored engagement rate that the row's new counts make stale: it is cleared unless the row
+  gives (or the importer computes) a new one.
 - The per-row audit trigger of performance_metrics does not fire for the importer's own statements (they run as the
   owner, outside any trigger, inside the apply function with the import's id set): one audit row per import records
   who imported which file (its SHA-256), how many rows were inserted, updated and left alone. The app role's own

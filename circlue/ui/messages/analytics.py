@@ -41,8 +41,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "add shares.",
     },
     "perf.help.spend": {
-        "ko": "이 기간에 성과가 있는 콘텐츠의 계약 금액(인플루언서·캠페인별 한 번)",
-        "en": "Agreed fees of the content with results in this period (once per influencer and campaign)",
+        "ko": "캠페인 계약 금액을 캠페인 기간(시작일~종료일)에 고르게 나눈 것 중 이 기간의 몫",
+        "en": "The campaigns' agreed fees spread evenly over each campaign's days (start to end): this period's part",
     },
     "perf.help.roas": {"ko": "매출 ÷ 집행 비용 (1원당 매출)", "en": "Sales ÷ spend (sales per ₩1 spent)"},
     "perf.over_time": {"ko": "일별 조회수와 참여", "en": "Views and engagement by day"},
