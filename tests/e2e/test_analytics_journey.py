@@ -15,6 +15,11 @@ from tests.e2e.harness import ROOT, chromium, open_login, streamlit_server, subm
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ROOT / "test-artifacts"
 _CHARTS = "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4"
+_OUTCOME = """(before) => {
+  const done = document.querySelector("[data-testid='stAlertContentSuccess']");
+  const failed = document.querySelector("[data-testid='stAlertContentError'], [data-testid='stException']");
+  return failed !== null || (done !== null && done.innerText !== before);
+}"""
 
 
 def _month_file() -> bytes:
@@ -35,13 +40,22 @@ def _go(page, url: str, path: str) -> None:
     wait_idle(page)
 
 
-def _import(page, path) -> str:
-    page.locator(".st-key-import_file input[type='file']").set_input_files(str(path))
+def _import(page, path, *, again: bool = False) -> str:
+    """Import the file (the second time it is still in the uploader) and return the page's success message."""
+    uploader = page.locator(".st-key-import_file")
+    if not again:
+        uploader.locator("input[type='file']").set_input_files(str(path))
+    # The upload is its own request and its rerun may start after an idle moment: a click on the button while that
+    # rerun runs was lost under load (CI waited 60 s for a message that never came).
+    uploader.get_by_text(path.name).wait_for(timeout=30_000)
     wait_idle(page)
-    page.locator(".st-key-import_submit button").click()
     message = page.locator("[data-testid='stAlertContentSuccess']")
-    message.wait_for(timeout=60_000)
+    before = message.inner_text() if message.count() else ""
+    page.locator(".st-key-import_submit button:not([disabled])").click()
+    # The last import's message stays until this one replaces it: wait for a new message, or an error.
+    page.wait_for_function(_OUTCOME, arg=before, timeout=120_000)
     wait_idle(page)
+    assert message.count() == 1, page.locator("[data-testid='stAlertContentError'], [data-testid='stException']").first.inner_text()
     return message.inner_text()
 
 
@@ -67,7 +81,7 @@ def test_manager_imports_a_month_twice_and_the_brand_sees_its_dashboard(tmp_path
         first = _import(page, path)
         numbers = dict(re.findall(r"(새로|갱신|변화 없음|건너뜀) ([\d,]+)행", first))
         assert int(numbers["새로"]) + int(numbers["갱신"]) + int(numbers["변화 없음"]) == 30, first
-        second = _import(page, path)
+        second = _import(page, path, again=True)
         assert "새로 0행, 갱신 0행, 변화 없음 30행, 건너뜀 0행" in second, second
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(ARTIFACTS / "journey-import.png"), full_page=True)
