@@ -59,6 +59,7 @@ def by_influencer(rows: Sequence, limit: int = 12) -> go.Figure:
             marker_color=[PLATFORM_COLOURS.get(r.platform, VIEWS) for r in rows],
             text=[f"{r.engagement_rate or 0}% · CPE {format_krw(r.cpe) if r.cpe is not None else '—'}" for r in rows],
             textposition="auto",
+            textangle=0,  # a label too long for its bar goes beside it, not turned on its side
             hovertemplate="%{y}<br>" + t("perf.views") + " %{x:,}<extra></extra>",
         )
     )
@@ -155,7 +156,7 @@ def compare_campaigns(rows: Sequence) -> go.Figure:
     )
     for col, (values, colour, labels) in enumerate(series, start=1):
         fig.add_trace(go.Bar(x=values, y=names, orientation="h", marker_color=colour, text=labels,
-                             textposition="auto", showlegend=False, hovertext=[r.title for r in rows]),
+                             textposition="auto", textangle=0, showlegend=False, hovertext=[r.title for r in rows]),
                       row=1, col=col)
     fig = _layout(fig, height=max(300, 38 * len(rows) + 90))
     fig.update_layout(hovermode="closest")
