@@ -71,18 +71,24 @@ def by_influencer(rows: Sequence, limit: int = 12) -> go.Figure:
 
 def by_platform(rows: Sequence) -> go.Figure:
     """Share of views per platform."""
+    total = sum(r.views for r in rows) or 1
     fig = go.Figure(
         go.Pie(
-            labels=[platform_label(r.platform) for r in rows],
+            # The legend names every platform with its share; small slices carry no label that would not fit (an
+            # outside label of a 0.2 % slice ran off the chart's edge).
+            labels=[f"{platform_label(r.platform)} {r.views / total:.1%}" for r in rows],
             values=[r.views for r in rows],
             hole=0.55,
             marker={"colors": [PLATFORM_COLOURS.get(r.platform, VIEWS) for r in rows]},
-            textinfo="label+percent",
+            textinfo="percent",
+            textposition="inside",
+            insidetextorientation="horizontal",
             sort=False,
         )
     )
     fig = _layout(fig, height=300)
-    fig.update_layout(showlegend=False, hovermode="closest")
+    fig.update_layout(showlegend=True, hovermode="closest", uniformtext={"minsize": 11, "mode": "hide"},
+                      legend={"orientation": "v", "x": 1.0, "y": 0.5})
     return fig
 
 
