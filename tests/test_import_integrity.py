@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -338,6 +339,56 @@ def test_periods_add_up_to_the_fees_even_before_the_first_results(app_engine, th
     assert whole.current.spend == fees
 
 
+@contextmanager
+def _moved(owner_engine, campaign_id, start: dt.date, end: dt.date):
+    """The campaign runs start..end for the test (its proposal deadline a week before), then as it was."""
+    move = text("UPDATE campaigns SET proposal_deadline = :d, campaign_start_date = :s, campaign_end_date = :e"
+                " WHERE id = :c")
+    with owner_engine.begin() as conn:
+        old = conn.execute(text("SELECT proposal_deadline, campaign_start_date, campaign_end_date FROM campaigns"
+                                " WHERE id = :c"), {"c": campaign_id}).one()
+        conn.execute(move, {"d": start - dt.timedelta(days=7), "s": start, "e": end, "c": campaign_id})
+    try:
+        yield
+    finally:
+        with owner_engine.begin() as conn:
+            conn.execute(move, {"d": old[0], "s": old[1], "e": old[2], "c": campaign_id})
+
+
+def _campaign_with_fees(owner_engine, *, other_than) -> tuple[uuid.UUID, Decimal]:
+    """Another demo campaign with contracted fees, and the sum of those fees."""
+    with owner_engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT c.id, sum(ci.ad_fee) FROM campaigns c JOIN campaign_influencers ci ON ci.campaign_id = c.id"
+                " AND ci.status IN ('contracted', 'completed') AND ci.ad_fee > 0"
+                " WHERE c.status <> 'cancelled' AND c.id <> :other GROUP BY c.id ORDER BY c.id LIMIT 1"
+            ),
+            {"other": other_than},
+        ).one()
+    return row[0], Decimal(row[1])
+
+
+def test_spend_follows_the_chosen_campaigns_and_the_previous_period(
+    app_engine, owner_engine, thirty_day_campaign, clean_range
+):
+    """A: BASE..BASE+29 with results. B (contracted fees, no results) ran the 20 days before BASE, so the previous
+    period of BASE..BASE+9 holds half of its days, and only when B is shown."""
+    pair, fees_a, _fee = thirty_day_campaign
+    b, fees_b = _campaign_with_fees(owner_engine, other_than=pair.campaign_id)
+    _import(app_engine, csv_bytes(HEADER, _rows(pair, 10, start=BASE)))
+    first, last = BASE, BASE + dt.timedelta(days=9)
+    with _moved(owner_engine, b, BASE - dt.timedelta(days=20), BASE - dt.timedelta(days=1)):
+        only_a, _ = _read(app_engine, pair.campaign_id, first, last)
+        with unit_of_work(actor_of("manager@circlue.demo"), engine=app_engine, readonly=True) as session:
+            a_and_b = analytics.brand_dashboard(session, start=first, end=last, campaign_ids=[pair.campaign_id, b])
+            everything = analytics.brand_dashboard(session, start=first, end=last)
+    assert (only_a.current.spend, only_a.previous.spend) == (_part(fees_a, 10), 0)
+    assert (a_and_b.current.spend, a_and_b.previous.spend) == (_part(fees_a, 10), (fees_b / 2).quantize(Decimal("0.01")))
+    # Nothing chosen: every campaign the user sees (only A and B ran in 2021).
+    assert (everything.current.spend, everything.previous.spend) == (a_and_b.current.spend, a_and_b.previous.spend)
+
+
 def test_a_pair_on_two_platforms_splits_its_share_between_them(app_engine, thirty_day_campaign, clean_range):
     pair, _fees, fee = thirty_day_campaign
     other = "douyin" if pair.platform != "douyin" else "weibo"
@@ -345,7 +396,7 @@ def test_a_pair_on_two_platforms_splits_its_share_between_them(app_engine, thirt
     _import(app_engine, csv_bytes(HEADER, rows))
     board, _ = _read(app_engine, pair.campaign_id, BASE, BASE + dt.timedelta(days=4))
     assert sorted(row.platform for row in board.influencers) == sorted([pair.platform, other])
-    assert [row.spend for row in board.influencers] == [_part(fee, 5) / 2] * 2
+    assert [row.spend for row in board.influencers] == [(_part(fee, 5) / 2).quantize(Decimal("0.01"))] * 2
     assert all(row.cpe is not None and row.cpe > 0 for row in board.influencers)
 
 

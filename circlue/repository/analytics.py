@@ -4,11 +4,12 @@
 campaign-influencer pair and period, per day and platform, per piece of content), then a second for the comment
 sentiment; the derived figures come from circlue.metrics. Run it in `unit_of_work(actor, readonly=True)`.
 
-Spend in a period is the agreed fees (`ad_fee` of contracted and completed invitations) of the campaigns shown,
-accrued evenly over each campaign's days (circlue.metrics.spend_share): a week of a four-week campaign carries a
-quarter of its fees, whether or not every post had results that week. So the week's CPE and its change against the
-week before are fair, periods add up to the fees, and a closed period's spend does not move when metrics arrive
-later. The influencer table shows each pair's own share, split over its platforms' rows.
+Spend in a period is the agreed fees (`ad_fee` of contracted and completed invitations) of the campaigns shown (not
+cancelled ones; the same campaigns the picker offers), accrued evenly over each campaign's days
+(circlue.metrics.spend_share): a week of a four-week campaign carries a quarter of its fees, whether or not every
+post had results that week. So the week's CPE and its change against the week before are fair, periods add up to the
+fees, and a closed period's spend does not move when metrics arrive later. The influencer table shows each pair's
+own share, split over its platforms' rows.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from circlue.repository.comments import Sentiment, period_sentiment
 
 MAX_DAYS = 731
 _ZERO = Decimal(0)
+
 
 
 @dataclass(frozen=True)
@@ -249,13 +251,16 @@ def _pair_facts(session: Session, keys: set[tuple[uuid.UUID, uuid.UUID]]):  # no
 def _campaign_fees(
     session: Session, scope: list[uuid.UUID] | None, first: dt.date, last: dt.date
 ) -> dict[uuid.UUID, tuple[Decimal, dt.date, dt.date]]:
-    """Per campaign running in first..last: its agreed fees (contracted and completed) and its dates (RLS applies)."""
+    """Per campaign running in first..last: its agreed fees (contracted and completed) and its dates (RLS applies).
+
+    Cancelled campaigns aside: settlements still bill their fees, but here those would accrue over days the campaign
+    never ran. The campaign picker (campaign_options) offers the same campaigns."""
     rows = session.execute(
         text(
             "SELECT c.id, sum(COALESCE(ci.ad_fee, 0)) AS fees, c.campaign_start_date, c.campaign_end_date"
             " FROM public.campaigns c JOIN public.campaign_influencers ci ON ci.campaign_id = c.id"
             " AND ci.status IN ('contracted', 'completed')"
-            " WHERE c.campaign_start_date <= :last AND c.campaign_end_date >= :first"
+            " WHERE c.campaign_start_date <= :last AND c.campaign_end_date >= :first AND c.status <> 'cancelled'"
             " AND (CAST(:campaigns AS uuid[]) IS NULL OR c.id = ANY(CAST(:campaigns AS uuid[])))"
             " GROUP BY c.id"
         ),
@@ -306,7 +311,7 @@ def _influencers(pair_rows, fees, names, start: dt.date, end: dt.date) -> list[I
         entry["sales"] += r.sales or _ZERO
         pair = (r.campaign_id, r.influencer_id)
         if pair in fees:
-            entry["spend"] += _accrued(fees[pair], start, end) / platforms[pair]
+            entry["spend"] += (_accrued(fees[pair], start, end) / platforms[pair]).quantize(Decimal("0.01"))
     out = [
         InfluencerRow(
             influencer_id=influencer, name=names.get(influencer, "—"), platform=platform, views=e["views"],
@@ -373,13 +378,15 @@ class CampaignOption:
 
 
 def campaign_options(session: Session) -> list[CampaignOption]:
-    """Campaigns with metrics the acting user can see, newest first (RLS: a brand's own)."""
+    """Campaigns with agreed fees the acting user can see, cancelled ones aside, newest first (RLS: a brand's own)."""
     rows = session.execute(
         text(
             "SELECT c.id, c.title, b.name, c.status FROM public.campaigns c JOIN public.brands b ON b.id = c.brand_id"
-            " WHERE c.status IN ('live', 'monitoring', 'completed', 'content-review', 'producing')"
+            # The campaigns whose fees count as spend (_campaign_fees): agreed fees, not cancelled.
+            " WHERE c.status <> 'cancelled' AND EXISTS (SELECT 1 FROM public.campaign_influencers x"
+            "  WHERE x.campaign_id = c.id AND x.status IN ('contracted', 'completed'))"
             " ORDER BY c.campaign_start_date DESC, c.title LIMIT 500"
-        )
+        ),
     ).all()
     return [CampaignOption(*r) for r in rows]
 
