@@ -13,19 +13,13 @@ from streamlit.testing.v1 import AppTest
 from circlue.db import unit_of_work
 from circlue.repository import brands as repo
 from circlue.ui.text import md
-from tests.brand_helpers import (  # noqa: F401 - not every module uses all
-    ADMIN,
+from tests.brand_helpers import (
     GLOW,
     HTTP,
-    LUMIERE,
     MANAGER,
     PAGE,
     brand_input,
-    brand_values,
     product_input,
-    product_values,
-    refused,
-    run_as,
     scalar,
 )
 from tests.conftest import actor_of, statements_sent

@@ -19,20 +19,10 @@ from circlue.schemas.brands import (
 )
 from circlue.schemas.campaigns import CampaignInput, TargetContentInput
 from circlue.schemas.common import parse
-from tests.brand_helpers import (  # noqa: F401 - not every module uses all
-    ADMIN,
-    GLOW,
-    HTTP,
-    LUMIERE,
-    MANAGER,
-    PAGE,
+from tests.brand_helpers import (
     brand_input,
     brand_values,
     product_input,
-    product_values,
-    refused,
-    run_as,
-    scalar,
 )
 
 # -- The schema: every rule with a message a person can act on -------------------------------------------------

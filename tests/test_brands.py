@@ -17,17 +17,13 @@ from circlue.schemas.brands import (
     BrandStoryInput,
     ProductInput,
 )
-from tests.brand_helpers import (  # noqa: F401 - not every module uses all
+from tests.brand_helpers import (
     ADMIN,
     GLOW,
-    HTTP,
     LUMIERE,
     MANAGER,
-    PAGE,
     brand_input,
-    brand_values,
     product_input,
-    product_values,
     refused,
     run_as,
     scalar,

@@ -15,9 +15,7 @@ from circlue.repository import settlement_overview
 from circlue.repository import settlements as settlements_repo
 from circlue.repository.campaigns import set_status_note
 from tests.conftest import actor_of
-from tests.settlement_helpers import (  # noqa: F401 - not every module uses all
-    ADMIN,
-    BUYER,
+from tests.settlement_helpers import (
     GLOW,
     LUMIERE,
     MANAGER,
@@ -26,9 +24,7 @@ from tests.settlement_helpers import (  # noqa: F401 - not every module uses all
     committed_campaign,
     fresh,
     issue,
-    old_secrets,
     open_settlement,
-    pay,
     settlement,
     sql,
     today,

@@ -23,12 +23,10 @@ from circlue.workflow import (
     settlement_status_for,
 )
 from tests.conftest import actor_of
-from tests.settlement_helpers import (  # noqa: F401 - not every module uses all
+from tests.settlement_helpers import (
     ADMIN,
     BUYER,
-    GLOW,
     LUMIERE,
-    MANAGER,
     D,
     amend,
     committed_campaign,
