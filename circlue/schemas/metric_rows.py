@@ -37,7 +37,7 @@ PLATFORM_NAMES = {
     "微博": "weibo", "웨이보": "weibo",
     "哔哩哔哩": "bilibili", "b站": "bilibili", "빌리빌리": "bilibili",
 }
-# ASCII only: str.isdigit() and \\d also take full-width and superscript digits, which neither int() nor COPY read.
+# ASCII only: str.isdigit() and \d also take full-width and superscript digits, which neither int() nor COPY read.
 _DIGITS = re.compile(r"[0-9]+")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 # 2026-03-01, 2026/03/01 or 2026.03.01, maybe with a midnight time as spreadsheets write dates.
