@@ -1,7 +1,7 @@
 """CSV and Excel files in and out: rows streamed from an upload or a path, templates, and tables for download.
 
 Reading streams (csv.reader; openpyxl in read-only mode), so a million-row file never sits in memory whole. A row
-with a value outside the header's columns comes with one cell more than asked for (`EXTRA`): the checks refuse it
+with a value outside the header's columns comes with one cell more than asked for: the checks refuse it
 rather than drop a number silently; empty trailing cells (a trailing comma) are fine.
 """
 
@@ -25,7 +25,6 @@ _HASH_CHUNK = 1 << 20
 # A workbook is a zip: what it unpacks to is bounded before openpyxl reads it (a 1,000,000-row metrics sheet unpacks
 # to about 400 MB), so a small upload cannot expand into gigabytes of XML to parse.
 MAX_XLSX_UNPACKED = 1 << 30
-EXTRA = "extra"
 
 
 def file_sha256(stream: IO[bytes]) -> str:
