@@ -22,8 +22,8 @@ from circlue.errors import ValidationError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _HASH_CHUNK = 1 << 20
-# A workbook is a zip: what it unpacks to is bounded before openpyxl reads it (a 1,000,000-row metrics sheet unpacks
-# to about 400 MB), so a small upload cannot expand into gigabytes of XML to parse.
+# A workbook is a zip: what it unpacks to is bounded before openpyxl reads it (a 1,000,000-row metrics sheet as our
+# template writes it unpacks to about 680 MB), so a small upload cannot expand into gigabytes of XML to parse.
 MAX_XLSX_UNPACKED = 1 << 30
 
 
